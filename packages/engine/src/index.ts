@@ -1,0 +1,1 @@
+// Engine core: browser-safe exports (graph IR, autodiff, ODIN compiler, metrics, runtime contract).

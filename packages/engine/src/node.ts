@@ -1,0 +1,1 @@
+// Engine Node entry: dataset readers and the onnxruntime-node adapter.

@@ -1,0 +1,10 @@
+// Root test runner: every workspace's unit tests plus the cross-package tests in test/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'test'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});

@@ -1,0 +1,88 @@
+// Reverse-mode driver: walks the graph backwards from the seeds, applies each op's rule and sums gradients.
+import { GraphBuilder } from '../graph/builder.ts';
+import type { Model, Node } from '../graph/ir.ts';
+import { inferShapes } from '../graph/shapes.ts';
+import type { ShapeMap, ValueType } from '../graph/shapes.ts';
+import { isFloat } from '../graph/tensor.ts';
+import { DIFFERENTIABLE_OPS, NON_DIFFERENTIABLE_OPS } from './ops.ts';
+import { RULES } from './rules/index.ts';
+
+/** An op on the differentiable path that has no gradient rule. */
+export class UnsupportedOpError extends Error {
+  override name = 'UnsupportedOpError';
+  constructor(readonly op: string, readonly nodeName: string) {
+    super(
+      `no gradient rule for op ${op} (node "${nodeName}") on the path from the input to the logits. ` +
+        `Supported ops: ${DIFFERENTIABLE_OPS.join(', ')}.`,
+    );
+  }
+}
+
+export interface GradientRequest {
+  /** Values whose gradient is given, and the names of those gradients (already computed in the graph). */
+  seeds: { of: string; grad: string }[];
+  /** Values to differentiate with respect to: graph inputs or initializers. */
+  wrt: string[];
+  /** Prefix for emitted names. */
+  prefix?: string;
+  /** Precomputed shapes, when the caller has them. */
+  types?: ShapeMap;
+}
+
+const nonDifferentiable = new Set<string>(NON_DIFFERENTIABLE_OPS);
+
+/**
+ * Appends the nodes computing d(seeds)/d(wrt) to the model's graph and returns, for each wrt, the
+ * name of its gradient. A wrt that the seeds do not depend on gets a zero tensor.
+ */
+export function buildGradient(model: Model, req: GradientRequest): Map<string, string> {
+  const graph = model.graph;
+  const types = req.types ?? inferShapes(model);
+  const typeOf = (name: string): ValueType => {
+    const t = types.get(name);
+    if (!t) throw new Error(`no type known for value "${name}"`);
+    return t;
+  };
+  const forwardNodes = [...graph.nodes];
+  const b = new GraphBuilder(graph, model.opset, req.prefix ?? 'grad/');
+
+  // Values that depend on a wrt through float math.
+  const active = new Set(req.wrt);
+  for (const node of forwardNodes) {
+    if (nonDifferentiable.has(node.op) || !node.inputs.some((i) => active.has(i))) continue;
+    for (const o of node.outputs) if (o && isFloat(types.get(o)?.dtype ?? 'float32')) active.add(o);
+  }
+  // Of those, the values the seeds depend on.
+  const relevant = new Set(req.seeds.map((s) => s.of).filter((s) => active.has(s)));
+  const path: Node[] = [];
+  for (let k = forwardNodes.length - 1; k >= 0; k--) {
+    const node = forwardNodes[k];
+    if (!node.outputs.some((o) => relevant.has(o)) || nonDifferentiable.has(node.op)) continue;
+    path.push(node);
+    for (const i of node.inputs) if (active.has(i)) relevant.add(i);
+  }
+
+  const grads = new Map<string, string>();
+  const accumulate = (name: string, g: string) => {
+    const prev = grads.get(name);
+    grads.set(name, prev ? b.add(prev, g) : g);
+  };
+  for (const s of req.seeds) accumulate(s.of, s.grad);
+
+  for (const node of path) {
+    const dy = node.outputs.map((o) => grads.get(o));
+    if (dy.every((g) => g === undefined)) continue;
+    const rule = (RULES as Record<string, (typeof RULES)[keyof typeof RULES]>)[node.op];
+    if (!rule || node.domain !== '') throw new UnsupportedOpError(node.domain ? `${node.domain}.${node.op}` : node.op, node.name);
+    const needs = node.inputs.map((i) => i !== '' && relevant.has(i));
+    const dx = rule({ b, node, x: node.inputs, y: node.outputs, dy, needs, type: typeOf, opset: model.opset });
+    node.inputs.forEach((input, i) => {
+      const g = dx[i];
+      if (g && needs[i]) accumulate(input, g);
+    });
+  }
+
+  const result = new Map<string, string>();
+  for (const w of req.wrt) result.set(w, grads.get(w) ?? b.zerosLike(w));
+  return result;
+}

@@ -35,3 +35,19 @@ export const EMITTED_OPS = [
   'Tile', 'Transpose', 'Unsqueeze', 'Where', 'Xor',
 ] as const;
 export type EmittedOp = (typeof EMITTED_OPS)[number];
+
+/**
+ * Ops the WebGPU execution provider implements (onnxruntime 1.30, core/providers/webgpu kernel registry).
+ * Any other node falls back to the CPU (WASM in the browser); the compile report lists those.
+ */
+export const WEBGPU_OPS = new Set([
+  'Abs', 'Neg', 'Floor', 'Ceil', 'Reciprocal', 'Sqrt', 'Exp', 'Erf', 'Sigmoid', 'HardSigmoid', 'Log', 'Sin', 'Cos',
+  'Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'Tanh', 'Not', 'Cast', 'Clip', 'Elu',
+  'Relu', 'LeakyRelu', 'ThresholdedRelu', 'Gelu', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceProd', 'ReduceSum',
+  'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceSumSquare', 'ReduceLogSumExp', 'Add', 'Sub', 'Mul', 'Div', 'Pow',
+  'Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'Shape', 'Reshape', 'Squeeze', 'Unsqueeze', 'Where',
+  'Transpose', 'DepthToSpace', 'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
+  'GlobalMaxPool', 'Gemm', 'MatMul', 'ArgMax', 'ArgMin', 'Softmax', 'Concat', 'Split', 'Expand', 'Resize', 'Gather',
+  'GatherElements', 'Slice', 'Flatten', 'Tile', 'LayerNormalization', 'InstanceNormalization', 'Range', 'Einsum',
+  'Pad', 'If', 'BatchNormalization', 'CumSum', 'DequantizeLinear', 'Identity', 'Dropout',
+]);

@@ -8,6 +8,7 @@ import {
   NodeProtoSchema,
   OperatorSetIdProtoSchema,
   StringStringEntryProtoSchema,
+  TensorProtoSchema,
   TensorShapeProtoSchema,
   TensorShapeProto_DimensionSchema,
   TypeProtoSchema,
@@ -162,7 +163,11 @@ export function graphToProto(g: Graph): GraphProto {
     ),
     input: g.inputs.map(valueInfoToProto),
     output: g.outputs.map(valueInfoToProto),
-    initializer: [...g.initializers.values()].map((init) => init.proto ?? encodeTensor(init.name, init.tensor)),
+    initializer: [...g.initializers].map(([name, init]) => {
+      const proto = init.proto;
+      if (!proto) return encodeTensor(name, init.tensor);
+      return proto.name === name ? proto : create(TensorProtoSchema, { ...proto, name });
+    }),
   });
 }
 

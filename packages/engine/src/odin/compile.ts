@@ -1,0 +1,262 @@
+// compileOdin: turns a classifier into one ONNX graph computing logits, MSP, energy, and ODIN scores for an ε sweep.
+import { buildGradient } from '../autodiff/driver.ts';
+import { EMITTED_OPS, WEBGPU_OPS } from '../autodiff/ops.ts';
+import { GraphBuilder } from '../graph/builder.ts';
+import { cloneModel } from '../graph/ir.ts';
+import type { Dim, Graph, Model, Node, ValueInfo } from '../graph/ir.ts';
+import { pruneDead, renameValue, topoSort } from '../graph/prune.ts';
+import { inferShapes } from '../graph/shapes.ts';
+import { f32, i64 } from '../graph/tensor.ts';
+import {
+  UnsupportedModelError,
+  checkDynamicBatch,
+  checkOpset,
+  findImageInput,
+  findLogits,
+  formatShape,
+  parseFloatList,
+} from './model-info.ts';
+
+export interface OdinCompileOptions {
+  /** Per-channel mean on the [0,1] pixel scale; overrides the model's `odin:mean` metadata. */
+  mean?: number[];
+  /** Per-channel std on the [0,1] pixel scale; overrides `odin:std`. */
+  std?: number[];
+  /** The model input to use as the image (default: the single float input). */
+  input?: string;
+  /** The value to use as logits (default: the [N,K] output, looking through a final Softmax). */
+  logits?: string;
+}
+
+export interface OdinCompileReport {
+  opset: number;
+  input: { name: string; shape: string; layout: string };
+  logits: { name: string; numClasses: number; skippedHead?: string };
+  normalization: { mean: number[]; std: number[]; source: 'options' | 'metadata' | 'none' };
+  nodes: number;
+  /** Op counts of the whole compiled graph. */
+  ops: Record<string, number>;
+  /** Ops the WebGPU provider lacks: those nodes fall back to the CPU/WASM. */
+  webgpuFallbacks: string[];
+}
+
+/** The compiled graph's fixed contract (see docs and the README). */
+export const ODIN_IO = {
+  inputs: { image: 'image', temperature: 'temperature', epsilon: 'epsilon' },
+  outputs: { logits: 'logits', msp: 'msp', energy: 'energy', odin: 'odin', prediction: 'prediction' },
+} as const;
+
+const RESERVED = [...Object.values(ODIN_IO.inputs), ...Object.values(ODIN_IO.outputs)];
+
+/**
+ * Compiles ODIN (Liang, Li & Srikant 2018) into one graph:
+ *   logits = f(norm(x)), ŷ = argmax logits (first on ties),
+ *   g = ∂ CE(logits/T, ŷ)/∂x per image, x' = x − ε·s(g) with s(g) = +1 if g ≥ 0 else −1,
+ *   odin[n, e] = max softmax(f(norm(x'_e)) / T).
+ * The E perturbed copies run as one batch of E·N, so an ε sweep costs 2 + E forward passes.
+ */
+export function compileOdin(source: Model, options: OdinCompileOptions = {}): { model: Model; report: OdinCompileReport } {
+  checkOpset(source);
+  const model = cloneModel(source);
+  const g = model.graph;
+  const input = findImageInput(model, options.input);
+  checkDynamicBatch(input);
+  const types = inferShapes(model);
+  const logits = findLogits(model, types, options.logits);
+
+  // Free the contract's names in case the model uses them internally.
+  const taken = new Set([...g.nodes.flatMap((n) => n.outputs), ...g.inputs.map((v) => v.name), ...g.initializers.keys()]);
+  let modelInput = input.name;
+  let logitsName = logits.name;
+  for (const name of RESERVED)
+    if (taken.has(name)) {
+      const renamed = `model/${name}`;
+      renameValue(g, name, renamed);
+      const t = types.get(name);
+      if (t) types.set(renamed, t);
+      if (modelInput === name) modelInput = renamed;
+      if (logitsName === name) logitsName = renamed;
+    }
+
+  const b = new GraphBuilder(g, model.opset, 'odin/');
+  const imageShape: Dim[] = ['N', ...input.shape!.slice(1)];
+  const norm = normalization(model, options, input);
+  const layout = layoutOf(input.shape!, norm.mean.length, model.metadata.get('odin:layout'));
+
+  // image -> (image - mean) / std -> the model's own input.
+  const image: ValueInfo = { name: ODIN_IO.inputs.image, dtype: 'float32', shape: imageShape };
+  const normalizeNodes = normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
+  g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: ['E'] }];
+  types.set(image.name, { dtype: 'float32', shape: imageShape });
+  const forward = forwardNodes(g, image.name, logitsName, normalizeNodes);
+
+  const T = ODIN_IO.inputs.temperature;
+  const L = logitsName;
+  const out = ODIN_IO.outputs;
+  b.op('Identity', [L]);
+  g.nodes[g.nodes.length - 1].outputs = [out.logits];
+  const softmax = b.op('Softmax', [L], { axis: -1 });
+  rename(g, b.reduce('ReduceMax', softmax, [1], false), out.msp);
+  const m = b.reduce('ReduceMax', L, [1], true);
+  const lse = b.add(m, b.op('Log', [b.reduceSum(b.op('Exp', [b.sub(L, m)]), [1], true)]));
+  rename(g, b.squeeze(lse, [1]), out.energy);
+  const prediction = b.op('ArgMax', [L], { axis: 1, keepdims: 0 });
+  rename(g, prediction, out.prediction);
+
+  // d/dL of Σ_n CE(L_n/T, ŷ_n) = (softmax(L/T) − onehot(ŷ)) / T, row by row.
+  const classes = b.constant(i64(Array.from({ length: logits.numClasses }, (_, k) => k)), 'classes');
+  const onehot = b.cast(b.op('Equal', [b.unsqueeze(out.prediction, [1]), classes]), 'float32');
+  const pT = b.op('Softmax', [b.div(L, T)], { axis: -1 });
+  const dL = b.div(b.sub(pT, onehot), T);
+  const grad = buildGradient(model, { seeds: [{ of: L, grad: dL }], wrt: [image.name], types, prefix: 'odin/grad/' }).get(image.name)!;
+
+  // s(g) = +1 where g ≥ 0, else −1; x'_e = x − ε_e·s(g), stacked as a batch of E·N.
+  const sign = b.where(b.op('GreaterOrEqual', [grad, b.scalar(0)]), b.scalar(1), b.scalar(-1));
+  const rank = imageShape.length;
+  const epsColumn = b.reshape(ODIN_IO.inputs.epsilon, [-1, ...Array(rank).fill(1)]);
+  const perturbed = b.sub(b.unsqueeze(image.name, [0]), b.mul(epsColumn, b.unsqueeze(sign, [0])));
+  const restShape = b.op('Slice', [b.shape(image.name), b.ints([1]), b.ints([rank]), b.ints([0])]);
+  const stacked = b.reshape(perturbed, b.op('Concat', [b.ints([-1]), restShape], { axis: 0 }));
+  const L2 = duplicate(b, forward, image.name, stacked, L);
+  const odinFlat = b.reduce('ReduceMax', b.op('Softmax', [b.div(L2, T)], { axis: -1 }), [1], false);
+  const byEps = b.reshape(odinFlat, b.op('Concat', [b.shape(ODIN_IO.inputs.epsilon), b.ints([-1])], { axis: 0 }));
+  rename(g, b.transpose(byEps, [1, 0]), out.odin);
+
+  g.outputs = [
+    { name: out.logits, dtype: 'float32', shape: ['N', logits.numClasses] },
+    { name: out.msp, dtype: 'float32', shape: ['N'] },
+    { name: out.energy, dtype: 'float32', shape: ['N'] },
+    { name: out.odin, dtype: 'float32', shape: ['N', 'E'] },
+    { name: out.prediction, dtype: 'int64', shape: ['N'] },
+  ];
+  g.valueInfo = new Map();
+  pruneDead(g);
+  topoSort(g);
+  model.metadata.set('odin:compiled', 'odin');
+  model.metadata.set('odin:mean', norm.mean.join(','));
+  model.metadata.set('odin:std', norm.std.join(','));
+  model.metadata.set('odin:logits', logitsName);
+
+  const ops: Record<string, number> = {};
+  for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  const emitted = new Set<string>(EMITTED_OPS);
+  void emitted;
+  return {
+    model,
+    report: {
+      opset: model.opset,
+      input: { name: input.name, shape: formatShape(input.shape), layout },
+      logits: { name: logits.name, numClasses: logits.numClasses, skippedHead: logits.skippedHead },
+      normalization: norm,
+      nodes: g.nodes.length,
+      ops,
+      webgpuFallbacks: Object.keys(ops).filter((op) => !WEBGPU_OPS.has(op)).sort(),
+    },
+  };
+}
+
+function rename(g: Graph, from: string, to: string): void {
+  renameValue(g, from, to);
+}
+
+interface Normalization {
+  mean: number[];
+  std: number[];
+  source: 'options' | 'metadata' | 'none';
+}
+
+function normalization(model: Model, options: OdinCompileOptions, input: ValueInfo): Normalization {
+  void input;
+  if (options.mean || options.std) {
+    const mean = options.mean ?? [0];
+    const std = options.std ?? [1];
+    check(mean, std);
+    return { mean, std, source: 'options' };
+  }
+  const m = model.metadata.get('odin:mean');
+  const s = model.metadata.get('odin:std');
+  if (m || s) {
+    const mean = m ? parseFloatList(m, 'metadata odin:mean') : [0];
+    const std = s ? parseFloatList(s, 'metadata odin:std') : [1];
+    check(mean, std);
+    return { mean, std, source: 'metadata' };
+  }
+  return { mean: [0], std: [1], source: 'none' };
+}
+
+function check(mean: number[], std: number[]): void {
+  if (std.some((s) => s <= 0)) throw new UnsupportedModelError(`std must be positive, got ${std.join(',')}`);
+  if (mean.length !== std.length && mean.length !== 1 && std.length !== 1)
+    throw new UnsupportedModelError(`mean has ${mean.length} values and std ${std.length}; give one value or one per channel`);
+}
+
+/** The input layout as far as normalisation cares: where the channel axis is. */
+function layoutOf(shape: Dim[], channels: number, hint?: string): string {
+  if (shape.length === 4) {
+    if (hint === 'NCHW' || hint === 'NHWC') return hint;
+    if (shape[1] === 1 || shape[1] === 3 || shape[1] === channels) return 'NCHW';
+    if (shape[3] === 1 || shape[3] === 3 || shape[3] === channels) return 'NHWC';
+    return 'NCHW';
+  }
+  return shape.length === 3 ? 'NHW' : 'ND';
+}
+
+/** Emits (image − mean)/std into `target`, the model's original input name. Returns the nodes emitted. */
+function normalize(b: GraphBuilder, image: string, target: string, norm: Normalization, layout: string, rank: number): Node[] {
+  const start = b.graph.nodes.length;
+  const channels = Math.max(norm.mean.length, norm.std.length);
+  const expand = (v: number[]) => (v.length === 1 ? Array(channels).fill(v[0]) : v);
+  const identity = norm.mean.every((v) => v === 0) && norm.std.every((v) => v === 1);
+  if (identity) {
+    b.node('Identity', [image], {}, [target]);
+  } else {
+    let dims: number[];
+    if (channels === 1) dims = [];
+    else if (layout === 'NCHW') dims = [1, channels, 1, 1];
+    else if (layout === 'NHWC') dims = [1, 1, 1, channels];
+    else throw new UnsupportedModelError(`a ${rank}-D input has no channel axis; give a single mean and std value`);
+    const mean = b.constant(f32(expand(norm.mean), dims), 'mean');
+    const std = b.constant(f32(expand(norm.std), dims), 'std');
+    b.node('Div', [b.sub(image, mean), std], {}, [target]);
+  }
+  const emitted = b.graph.nodes.splice(start);
+  b.graph.nodes.unshift(...emitted);
+  return emitted;
+}
+
+/** The nodes between the image and the logits that depend on the image, in order. */
+function forwardNodes(g: Graph, image: string, logits: string, normalizeNodes: Node[]): Node[] {
+  const dependsOnImage = new Set([image]);
+  const onPath: Node[] = [];
+  for (const n of g.nodes) if (n.inputs.some((i) => dependsOnImage.has(i))) {
+    n.outputs.forEach((o) => dependsOnImage.add(o));
+    onPath.push(n);
+  }
+  const needed = new Set([logits]);
+  const result: Node[] = [];
+  for (let i = onPath.length - 1; i >= 0; i--) {
+    const n = onPath[i];
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    result.push(n);
+    n.inputs.forEach((x) => needed.add(x));
+  }
+  void normalizeNodes;
+  return result.reverse();
+}
+
+/** Re-emits `nodes` with `from` replaced by `to` and fresh names for every produced value; returns the copy of `target`. */
+function duplicate(b: GraphBuilder, nodes: Node[], from: string, to: string, target: string): string {
+  const map = new Map([[from, to]]);
+  for (const n of nodes) {
+    const outputs = n.outputs.map((o) => {
+      if (!o) return o;
+      const fresh = b.fresh(`pass2/${o}`);
+      map.set(o, fresh);
+      return fresh;
+    });
+    b.graph.nodes.push({ ...n, name: b.fresh(`pass2/${n.name || n.op}`), inputs: n.inputs.map((i) => map.get(i) ?? i), outputs });
+  }
+  const result = map.get(target);
+  if (!result) throw new Error(`logits "${target}" do not depend on the image input`);
+  return result;
+}

@@ -2,12 +2,16 @@
 import { Command } from 'commander';
 import { registerCompile } from './compile.ts';
 import { exitCodeFor } from './errors.ts';
+import { registerEval } from './eval.ts';
+import { registerMetrics } from './metrics.ts';
 
 const program = new Command('odin')
   .description('ODIN out-of-distribution detection: compile, evaluate and train ONNX classifiers')
   .exitOverride()
   .showHelpAfterError();
 registerCompile(program);
+registerEval(program);
+registerMetrics(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,143 @@
+// `odin eval`: scores an in-distribution set against OOD sets and prints the reference table or JSON.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { openDataset } from '../data/index.ts';
+import { evaluate } from '../evaluate/index.ts';
+import type { EvaluateResult, SetScores } from '../evaluate/index.ts';
+import { parseFloatList } from '../odin/model-info.ts';
+import { parseInputSpec } from '../preprocess/input-spec.ts';
+import { nodeRuntime } from '../runtime/node.ts';
+import type { Backend, Runtime } from '../runtime/session.ts';
+import { loadModel } from './compile.ts';
+import { CliError, EXIT } from './errors.ts';
+import { progressBar } from './progress-bar.ts';
+import { formatTable, toJson } from './report.ts';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveNumber(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, got "${v}"`, EXIT.usage);
+    return n;
+  };
+}
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${name} must be a positive integer, got "${v}"`, EXIT.usage);
+    return n;
+  };
+}
+
+async function runtimeFor(backend: Backend): Promise<Runtime> {
+  if (backend === 'wasm') return (await import('../runtime/web.ts')).webRuntime;
+  return nodeRuntime;
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate ODIN and the max-softmax baseline: in-distribution set vs OOD sets')
+    .requiredOption('--model <file>', 'the classifier (.onnx)')
+    .requiredOption('--in <data>', 'in-distribution dataset')
+    .requiredOption('--out <data>', 'out-of-distribution dataset (repeat for several)', collect)
+    .option('--mean <values>', 'per-channel mean on the [0,1] scale (default: model metadata)')
+    .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata)')
+    .option('--temperature <T>', 'ODIN temperature (default 1000)', positiveNumber('--temperature'))
+    .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', positiveNumber('--magnitude'))
+    .option('--search', 'tune T and ε on a held-out validation split, as in the paper')
+    .option('--val <n>', 'images held out from each set for --search (default 1000)', positiveInt('--val'))
+    .option('--tune-on <set>', 'with --search: tune on this OOD set only and use its setting for all')
+    .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
+    .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'cuda', 'webgpu', 'wasm']).default('cpu'))
+    .addOption(new Option('--fit <mode>', 'how images of another size reach the model').choices(['resize', 'crop']).default('resize'))
+    .option('--threads <n>', 'intra-op threads', positiveInt('--threads'))
+    .option('--json', 'print only JSON instead of the tables')
+    .option('--scores <dir>', 'write per-sample scores in the reference format')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (opts) => {
+      if (opts.search && (opts.temperature !== undefined || opts.magnitude !== undefined))
+        throw new CliError('--search chooses T and ε itself; drop --temperature/--magnitude or --search', EXIT.usage);
+      if (!opts.search && (opts.val !== undefined || opts.tuneOn !== undefined))
+        throw new CliError('--val and --tune-on only apply with --search', EXIT.usage);
+      const model = await loadModel(opts.model);
+      const inputDims = model.graph.inputs.find((v) => v.dtype === 'float32')?.shape;
+      let noiseShape;
+      try {
+        const spec = inputDims ? parseInputSpec(inputDims, model.metadata.get('odin:layout')) : undefined;
+        noiseShape = spec && { height: spec.height, width: spec.width, channels: spec.channels };
+      } catch {
+        noiseShape = undefined;
+      }
+      const open = async (spec: string) => {
+        try {
+          return await openDataset(spec, { shape: noiseShape });
+        } catch (e) {
+          throw new CliError((e as Error).message, EXIT.badInput);
+        }
+      };
+      const inData = await open(opts.in);
+      const outData = [];
+      for (const o of opts.out as string[]) outData.push(await open(o));
+      const bar = progressBar(opts.progress !== false);
+      let result: EvaluateResult;
+      try {
+        result = await evaluate({
+          model,
+          inData,
+          outData,
+          runtime: await runtimeFor(opts.backend),
+          backend: opts.backend,
+          temperature: opts.temperature,
+          epsilon: opts.magnitude,
+          mean: opts.mean ? parseFloatList(opts.mean, '--mean') : undefined,
+          std: opts.std ? parseFloatList(opts.std, '--std') : undefined,
+          batchSize: opts.batch,
+          threads: opts.threads,
+          fit: opts.fit,
+          search: opts.search ? { val: opts.val, tuneOn: opts.tuneOn } : undefined,
+          onProgress: bar.update,
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new CliError(e.message, EXIT.usage);
+        throw e;
+      } finally {
+        bar.stop();
+      }
+      if (opts.scores) await writeScores(opts.scores, result);
+      if (opts.json) return console.log(JSON.stringify(toJson(opts.model, opts.in, opts.out, result), null, 2));
+      const name = model.metadata.get('odin:arch') ?? basename(opts.model, '.onnx');
+      for (const r of result.results) console.log(`${formatTable(name, opts.in, r, result.n_in)}\n`);
+      if (result.accuracy !== undefined) console.log(`In-distribution test accuracy: ${(100 * result.accuracy).toFixed(2)}%`);
+      for (const s of [...Object.values(result.scores.in), ...result.scores.out])
+        if (s.skipped.length) console.error(`skipped ${s.skipped.length} unreadable images, e.g. ${s.skipped[0].id}: ${s.skipped[0].reason}`);
+    });
+}
+
+const safe = (name: string) => name.replace(/[^\w.-]+/g, '_');
+
+/** One file per set and method, `T, eps, score` per line (the reference format), and index.json with the ids. */
+async function writeScores(dir: string, result: EvaluateResult): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const index: { set: string; role: 'in' | 'out'; files: Record<string, string>; ids: string[]; skipped: SetScores['skipped'] }[] = [];
+  const write = async (set: string, role: 'in' | 'out', s: SetScores, T: number, eps: number, tag: string) => {
+    const baseline = `${safe(set)}${tag}_baseline.txt`;
+    const odin = `${safe(set)}${tag}_odin.txt`;
+    await writeFile(join(dir, baseline), s.msp.map((v) => `1, 0, ${v}`).join('\n') + '\n');
+    await writeFile(join(dir, odin), s.odin.map((v) => `${T}, ${eps}, ${v[0]}`).join('\n') + '\n');
+    index.push({ set, role, files: { baseline, odin }, ids: s.ids, skipped: s.skipped });
+  };
+  const settings = Object.keys(result.scores.in);
+  for (const r of result.results) {
+    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.magnitude}`) ?? settings[0];
+    const tag = settings.length > 1 ? `_T${r.temperature}_eps${r.magnitude}` : '';
+    if (!index.some((e) => e.role === 'in' && e.files.odin === `${safe(result.in)}${tag}_odin.txt`))
+      await write(result.in, 'in', result.scores.in[key], r.temperature, r.magnitude, tag);
+  }
+  for (const [i, r] of result.results.entries()) await write(r.out, 'out', result.scores.out[i], r.temperature, r.magnitude, '');
+  await writeFile(join(dir, 'index.json'), JSON.stringify(index, null, 1));
+}

@@ -1,0 +1,235 @@
+// evaluate(): ODIN and the max-softmax baseline on an in-distribution set against OOD sets, with optional search.
+import { writeModel } from '../graph/onnx-io.ts';
+import type { Model } from '../graph/ir.ts';
+import { computeOodMetrics } from '../metrics/index.ts';
+import type { OodCurves, OodMetrics } from '../metrics/index.ts';
+import { compileOdin } from '../odin/compile.ts';
+import type { OdinCompileReport } from '../odin/compile.ts';
+import { parseInputSpec } from '../preprocess/input-spec.ts';
+import type { FitMode } from '../preprocess/model-input.ts';
+import type { Dataset, InputSpec } from '../preprocess/types.ts';
+import type { Backend, OdinSession, Runtime } from '../runtime/session.ts';
+import { ProgressTracker } from './progress.ts';
+import type { ProgressListener } from './progress.ts';
+import { CancelledError, scoreDataset } from './score.ts';
+import type { SetScores } from './score.ts';
+import { DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, chooseSetting, gridFor } from './search.ts';
+import type { GridCell } from './search.ts';
+
+/** The reference code's defaults. */
+export const DEFAULT_TEMPERATURE = 1000;
+export const DEFAULT_MAGNITUDE = 0.0014;
+
+export interface SearchOptions {
+  /** Images held out from the start of each set for tuning (default 1000). */
+  val?: number;
+  /** Tune once on this OOD set (its name) and use the setting for all, as the paper does with iSUN. */
+  tuneOn?: string;
+  temperatures?: number[];
+  epsilons?: number[];
+}
+
+export interface EvaluateOptions {
+  model: Model;
+  inData: Dataset;
+  outData: Dataset[];
+  runtime: Runtime;
+  backend?: Backend;
+  temperature?: number;
+  epsilon?: number;
+  /** Normalisation and input/logits choice, as for compileOdin. */
+  mean?: number[];
+  std?: number[];
+  input?: string;
+  logits?: string;
+  fit?: FitMode;
+  batchSize?: number;
+  threads?: number;
+  search?: SearchOptions;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** Scores from an earlier, cancelled run (CancelledError.partial): finished work is not redone. */
+  resume?: ScoreJobs;
+}
+
+/** Scoring jobs by key (set, range, T, ε list), finished or partial. */
+export type ScoreJobs = Record<string, SetScores>;
+
+export type MethodResult = OodMetrics & { curves: OodCurves };
+
+export interface OodResult {
+  out: string;
+  n_out: number;
+  temperature: number;
+  magnitude: number;
+  baseline: MethodResult;
+  odin: MethodResult;
+  /** FPR95 and AUROC of ODIN for every (T, ε) tried, with --search. */
+  grid?: GridCell[];
+}
+
+export interface EvaluateResult {
+  in: string;
+  n_in: number;
+  /** Top-1 accuracy on the in-distribution test images, where they have labels. */
+  accuracy?: number;
+  results: OodResult[];
+  /** Per-sample scores of the evaluated (test) images. */
+  scores: { in: Record<string, SetScores>; out: SetScores[] };
+  compile: OdinCompileReport;
+  timing: { seconds: number; images: number; imagesPerSecond: number };
+  jobs: ScoreJobs;
+}
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+/** Runs the evaluation. Progress goes to onProgress; cancel with the signal, resume with `resume`. */
+export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
+  const started = performance.now();
+  const { model: compiled, report } = compileOdin(opts.model, { mean: opts.mean, std: opts.std, input: opts.input, logits: opts.logits });
+  const spec = parseInputSpec(opts.model.graph.inputs.find((v) => v.name === report.input.name)!.shape!, opts.model.metadata.get('odin:layout'));
+  const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend ?? 'cpu', threads: opts.threads });
+  const jobs: ScoreJobs = { ...(opts.resume ?? {}) };
+  try {
+    return await (opts.search
+      ? runSearch(opts, opts.search, session, spec, jobs, report, started)
+      : runFixed(opts, session, spec, jobs, report, started));
+  } catch (e) {
+    if (e instanceof CancelledError) throw new CancelledError(jobs);
+    throw e;
+  } finally {
+    await session.release();
+  }
+}
+
+interface Context {
+  opts: EvaluateOptions;
+  session: OdinSession;
+  spec: InputSpec;
+  jobs: ScoreJobs;
+  progress: ProgressTracker;
+}
+
+async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], phase: string): Promise<SetScores> {
+  const key = `${data.name}|${range.start}-${range.end}|T=${T}|eps=${eps.join(',')}`;
+  const prior = ctx.jobs[key];
+  if (prior && prior.next >= range.end) {
+    ctx.progress.advance(phase, 0);
+    return prior;
+  }
+  try {
+    const result = await scoreDataset({
+      session: ctx.session,
+      dataset: data,
+      spec: ctx.spec,
+      fit: ctx.opts.fit,
+      temperature: T,
+      epsilon: eps,
+      batchSize: ctx.opts.batchSize ?? 64,
+      start: range.start,
+      end: range.end,
+      resume: prior,
+      signal: ctx.opts.signal,
+      progress: ctx.progress,
+      phase,
+    });
+    ctx.jobs[key] = result;
+    return result;
+  } catch (e) {
+    if (e instanceof CancelledError) ctx.jobs[key] = e.partial as SetScores;
+    throw e;
+  }
+}
+
+function methodResults(inScores: SetScores, outScores: SetScores, eIndex: number): { baseline: MethodResult; odin: MethodResult } {
+  if (inScores.msp.length === 0 || outScores.msp.length === 0) throw new Error('no images were scored in one of the sets (all skipped?)');
+  return {
+    baseline: computeOodMetrics(Float64Array.from(inScores.msp), Float64Array.from(outScores.msp)),
+    odin: computeOodMetrics(
+      Float64Array.from(inScores.odin, (r) => r[eIndex]),
+      Float64Array.from(outScores.odin, (r) => r[eIndex]),
+    ),
+  };
+}
+
+function accuracyOf(s: SetScores): number | undefined {
+  const labelled = s.labels.map((l, i) => [l, s.prediction[i]] as const).filter(([l]) => l !== undefined);
+  if (labelled.length === 0) return undefined;
+  return labelled.filter(([l, p]) => l === p).length / labelled.length;
+}
+
+function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: SetScores[], results: OodResult[], report: OdinCompileReport, started: number): EvaluateResult {
+  const seconds = (performance.now() - started) / 1000;
+  const images = Object.values(ctx.jobs).reduce((a, s) => a + s.ids.length, 0);
+  const firstIn = Object.values(inScores)[0];
+  return {
+    in: ctx.opts.inData.name,
+    n_in: firstIn.ids.length,
+    accuracy: accuracyOf(firstIn),
+    results,
+    scores: { in: inScores, out: outScores },
+    compile: report,
+    timing: { seconds, images, imagesPerSecond: images / seconds },
+    jobs: ctx.jobs,
+  };
+}
+
+async function runFixed(opts: EvaluateOptions, session: OdinSession, spec: InputSpec, jobs: ScoreJobs, report: OdinCompileReport, started: number) {
+  const T = opts.temperature ?? DEFAULT_TEMPERATURE;
+  const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
+  const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress) };
+  const all = (d: Dataset): Range => ({ start: 0, end: d.size });
+  const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], `score ${opts.inData.name}`);
+  const outScores: SetScores[] = [];
+  const results: OodResult[] = [];
+  for (const d of opts.outData) {
+    const s = await score(ctx, d, all(d), T, [eps], `score ${d.name}`);
+    outScores.push(s);
+    results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores, s, 0) });
+  }
+  return finish(ctx, { [`T=${T}`]: inScores }, outScores, results, report, started);
+}
+
+async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: OdinSession, spec: InputSpec, jobs: ScoreJobs, report: OdinCompileReport, started: number) {
+  const val = search.val ?? 1000;
+  const temperatures = search.temperatures ?? DEFAULT_TEMPERATURES;
+  const epsilons = search.epsilons ?? DEFAULT_EPSILONS;
+  for (const d of [opts.inData, ...opts.outData])
+    if (d.size <= val) throw new RangeError(`${d.name} has ${d.size} images, but --val holds out ${val} for tuning; use a smaller --val or a larger set`);
+  const tuneSets = search.tuneOn ? opts.outData.filter((d) => d.name === search.tuneOn) : opts.outData;
+  if (search.tuneOn && tuneSets.length === 0) throw new RangeError(`--tune-on ${search.tuneOn} is not one of the --out sets (${opts.outData.map((d) => d.name).join(', ')})`);
+
+  const valImages = temperatures.length * (val + tuneSets.length * val);
+  const testImages = opts.inData.size - val + opts.outData.reduce((a, d) => a + d.size - val, 0);
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + testImages, opts.onProgress) };
+  const valRange: Range = { start: 0, end: val };
+
+  // One gradient pass per T: the ε grid rides on the graph's ε-vector input.
+  const grids = new Map<string, GridCell[]>();
+  for (const T of temperatures) {
+    const inVal = await score(ctx, opts.inData, valRange, T, epsilons, `search T=${T} ${opts.inData.name}`);
+    for (const d of tuneSets) {
+      const outVal = await score(ctx, d, valRange, T, epsilons, `search T=${T} ${d.name}`);
+      grids.set(d.name, [...(grids.get(d.name) ?? []), ...gridFor(inVal, outVal, T, epsilons)]);
+    }
+  }
+  const chosen = new Map<string, GridCell>();
+  for (const d of opts.outData) chosen.set(d.name, chooseSetting(grids.get(search.tuneOn ?? d.name)!));
+
+  const inScores: Record<string, SetScores> = {};
+  const outScores: SetScores[] = [];
+  const results: OodResult[] = [];
+  for (const d of opts.outData) {
+    const { temperature: T, epsilon: eps } = chosen.get(d.name)!;
+    const key = `T=${T},eps=${eps}`;
+    inScores[key] ??= await score(ctx, opts.inData, { start: val, end: opts.inData.size }, T, [eps], `test ${opts.inData.name}`);
+    const s = await score(ctx, d, { start: val, end: d.size }, T, [eps], `test ${d.name}`);
+    outScores.push(s);
+    results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores[key], s, 0), grid: grids.get(search.tuneOn ?? d.name) });
+  }
+  return finish(ctx, inScores, outScores, results, report, started);
+}

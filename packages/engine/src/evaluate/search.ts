@@ -1,0 +1,34 @@
+// The paper's hyperparameter grid and the rule that picks a (T, ε) setting from it.
+import { computeOodMetrics } from '../metrics/index.ts';
+import type { SetScores } from './score.ts';
+
+/** T ∈ {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}, as in the paper. */
+export const DEFAULT_TEMPERATURES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+/** 21 evenly spaced ε in [0, 0.004], as in the paper. */
+export const DEFAULT_EPSILONS = Array.from({ length: 21 }, (_, i) => Number(((0.004 * i) / 20).toFixed(6)));
+
+export interface GridCell {
+  temperature: number;
+  epsilon: number;
+  fpr_at_95_tpr: number;
+  auroc: number;
+}
+
+/** ODIN's FPR95 and AUROC at each ε of one validation run at temperature T. */
+export function gridFor(inVal: SetScores, outVal: SetScores, T: number, epsilons: number[]): GridCell[] {
+  return epsilons.map((epsilon, e) => {
+    const m = computeOodMetrics(
+      Float64Array.from(inVal.odin, (r) => r[e]),
+      Float64Array.from(outVal.odin, (r) => r[e]),
+    );
+    return { temperature: T, epsilon, fpr_at_95_tpr: m.fpr_at_95_tpr, auroc: m.auroc };
+  });
+}
+
+/** Lowest FPR at 95% TPR; ties go to higher AUROC, then smaller T, then smaller ε. */
+export function chooseSetting(grid: GridCell[]): GridCell {
+  if (grid.length === 0) throw new Error('the search grid is empty');
+  return [...grid].sort(
+    (a, b) => a.fpr_at_95_tpr - b.fpr_at_95_tpr || b.auroc - a.auroc || a.temperature - b.temperature || a.epsilon - b.epsilon,
+  )[0];
+}

@@ -4,6 +4,7 @@ import { registerCompile } from './compile.ts';
 import { exitCodeFor } from './errors.ts';
 import { registerEval } from './eval.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerTrain } from './train.ts';
 
 const program = new Command('odin')
   .description('ODIN out-of-distribution detection: compile, evaluate and train ONNX classifiers')
@@ -12,6 +13,7 @@ const program = new Command('odin')
 registerCompile(program);
 registerEval(program);
 registerMetrics(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

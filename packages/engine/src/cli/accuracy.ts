@@ -1,0 +1,41 @@
+// Top-1 accuracy of a classifier with odin:* metadata on a labelled dataset (onnxruntime-node CPU).
+import type { Model } from '../graph/ir.ts';
+import { writeModel } from '../graph/onnx-io.ts';
+import { findImageInput } from '../odin/model-info.ts';
+import { parseFloatList } from '../odin/model-info.ts';
+import { parseInputSpec } from '../preprocess/input-spec.ts';
+import { toModelInput } from '../preprocess/model-input.ts';
+import type { Dataset } from '../preprocess/types.ts';
+import { nodeRuntime } from '../runtime/node.ts';
+import { inputDims } from '../evaluate/score.ts';
+
+/** Fraction of labelled images whose argmax logit equals the label; normalisation from the model metadata. */
+export async function evaluateAccuracy(model: Model, data: Dataset, threads?: number): Promise<number> {
+  const input = findImageInput(model);
+  const spec = parseInputSpec(input.shape!, model.metadata.get('odin:layout'));
+  const mean = parseFloatList(model.metadata.get('odin:mean') ?? '0', 'odin:mean')[0];
+  const std = parseFloatList(model.metadata.get('odin:std') ?? '1', 'odin:std')[0];
+  const session = await nodeRuntime.createSession(writeModel(model), { backend: 'cpu', threads });
+  const output = model.graph.outputs[0].name;
+  let correct = 0;
+  let total = 0;
+  try {
+    for await (const batch of data.batches({ batchSize: 500 })) {
+      const x = toModelInput(batch.map((s) => s.image), spec).map((v) => (v - mean) / std);
+      const out = await session.run({ [input.name]: { data: x, dims: inputDims(spec, batch.length) } }, [output]);
+      const logits = out[output].data as Float32Array;
+      const k = logits.length / batch.length;
+      batch.forEach((s, i) => {
+        if (s.label === undefined) return;
+        let best = 0;
+        for (let j = 1; j < k; j++) if (logits[i * k + j] > logits[i * k + best]) best = j;
+        correct += best === s.label ? 1 : 0;
+        total++;
+      });
+    }
+  } finally {
+    await session.release();
+  }
+  if (total === 0) throw new Error(`${data.name} has no labelled images`);
+  return correct / total;
+}

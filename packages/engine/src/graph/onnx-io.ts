@@ -156,7 +156,8 @@ export function graphToProto(g: Graph): GraphProto {
         opType: n.op,
         domain: n.domain,
         name: n.name,
-        input: n.inputs,
+        // Trailing omitted inputs are dropped: onnxruntime 1.30 crashes on some (e.g. LayerNormalization's B).
+        input: trimTrailingEmpty(n.inputs),
         output: n.outputs,
         attribute: Object.entries(n.attrs).map(([k, a]) => attrToProto(k, a)),
       }),
@@ -169,6 +170,12 @@ export function graphToProto(g: Graph): GraphProto {
       return proto.name === name ? proto : create(TensorProtoSchema, { ...proto, name });
     }),
   });
+}
+
+function trimTrailingEmpty(names: string[]): string[] {
+  let end = names.length;
+  while (end > 0 && names[end - 1] === '') end--;
+  return names.slice(0, end);
 }
 
 /** Serialises a model. Fields the IR does not model (producer version, functions, …) come from the source proto. */

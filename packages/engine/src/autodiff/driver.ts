@@ -62,6 +62,10 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
     for (const i of node.inputs) if (active.has(i)) relevant.add(i);
   }
 
+  // Check every op first: a rule further down the path may need shapes that an unknown op left uninferred.
+  for (const node of path)
+    if (!Object.hasOwn(RULES, node.op) || node.domain !== '') throw new UnsupportedOpError(node.domain ? `${node.domain}.${node.op}` : node.op, node.name);
+
   const grads = new Map<string, string>();
   const accumulate = (name: string, g: string) => {
     const prev = grads.get(name);

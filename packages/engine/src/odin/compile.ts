@@ -88,6 +88,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const normalizeNodes = normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
   g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: ['E'] }];
   types.set(image.name, { dtype: 'float32', shape: imageShape });
+  // The gradient rules also need the types of the normalisation's intermediate values (e.g. image − mean).
+  for (const [name, t] of inferShapes(model)) if (!types.has(name)) types.set(name, t);
   const forward = forwardNodes(g, image.name, logitsName, normalizeNodes);
 
   const T = ODIN_IO.inputs.temperature;

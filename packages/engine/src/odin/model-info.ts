@@ -59,7 +59,9 @@ export interface LogitsChoice {
 /** The [N,K] output (or the named value); a trailing Softmax/LogSoftmax is looked through. */
 export function findLogits(model: Model, types: ShapeMap, name?: string): LogitsChoice {
   const g = model.graph;
-  const shapeOf = (v: string) => types.get(v)?.shape;
+  // The exporter's declared output shape stands in where inference stopped (e.g. after an op it does not know),
+  // so such a model reaches the gradient builder and gets its "no gradient rule" error.
+  const shapeOf = (v: string) => types.get(v)?.shape ?? g.outputs.find((o) => o.name === v)?.shape;
   let chosen: string;
   if (name) {
     if (!types.has(name)) throw new UnsupportedModelError(`the model has no value "${name}" to use as logits`);

@@ -1,0 +1,254 @@
+// Four small seeded classifiers (DenseNet-style, residual, depthwise-separable, vision transformer) built with
+// GraphBuilder, for the ODIN end-to-end tests and the benchmark.
+import { float } from '../src/graph/attrs.ts';
+import { GraphBuilder } from '../src/graph/builder.ts';
+import { emptyGraph, Initializer } from '../src/graph/ir.ts';
+import type { Model } from '../src/graph/ir.ts';
+import { newModel } from '../src/graph/onnx-io.ts';
+import { f32 } from '../src/graph/tensor.ts';
+
+/**
+ * Seeded PRNG (mulberry32), the same generator as gradcheck.ts's `mulberry`. Copied rather than imported
+ * so the benchmark, which builds these nets, does not load the float64 reference interpreter.
+ */
+export function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface NetOptions {
+  /** Image height and width (default 32; must be a multiple of 8, of 4 for the transformer). */
+  size?: number;
+  /** Default-domain opset (default 17). The depthwise net needs ≥ 14 (HardSwish), the transformer ≥ 17 (LayerNormalization). */
+  opset?: number;
+  /** PRNG seed of the weights. */
+  seed?: number;
+  /** End the graph in a Softmax, so its only output is probabilities (exercises "look through Softmax"). */
+  softmax?: boolean;
+}
+
+export interface NetSpec {
+  name: string;
+  build: (options?: NetOptions) => Model;
+  /** The lowest opset the net can be built at. */
+  minOpset: number;
+}
+
+/** The model's input and output names; `logits` is also the pre-Softmax value in the Softmax variant. */
+export const NET_IO = { input: 'x', logits: 'logits', probs: 'probs' } as const;
+export const NUM_CLASSES = 10;
+
+/** A builder with seeded weight helpers for the layers the four nets share. */
+class Net {
+  readonly b: GraphBuilder;
+  readonly model: Model;
+  private readonly rand: () => number;
+  private spare: number | undefined;
+
+  constructor(
+    name: string,
+    readonly options: Required<Omit<NetOptions, 'softmax'>> & { softmax: boolean },
+  ) {
+    const graph = emptyGraph(name);
+    this.model = newModel(graph, options.opset);
+    this.b = new GraphBuilder(graph, options.opset, `${name}/`);
+    this.rand = mulberry(options.seed);
+    graph.inputs.push({ name: NET_IO.input, dtype: 'float32', shape: ['N', 3, options.size, options.size] });
+  }
+
+  /** A standard normal sample (Box–Muller). */
+  normal(): number {
+    if (this.spare !== undefined) {
+      const s = this.spare;
+      this.spare = undefined;
+      return s;
+    }
+    const u = 1 - this.rand();
+    const v = this.rand();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** An initializer of N(mean, std²) values. */
+  weight(dims: number[], std: number, hint: string, mean = 0): string {
+    const n = dims.reduce((a, c) => a * c, 1);
+    const name = this.b.fresh(hint);
+    const values = Array.from({ length: n }, () => mean + std * this.normal());
+    this.b.graph.initializers.set(name, new Initializer(name, 'float32', dims, f32(values, dims)));
+    return name;
+  }
+
+  /** Conv with He-normal weights and a small bias; `pad` is symmetric. */
+  conv(x: string, cin: number, cout: number, k: number, { stride = 1, pad = 0, group = 1, bias = true } = {}): string {
+    const fanIn = (cin / group) * k * k;
+    const w = this.weight([cout, cin / group, k, k], Math.sqrt(2 / fanIn), 'conv_w');
+    const inputs = bias ? [x, w, this.weight([cout], 0.05, 'conv_b')] : [x, w];
+    return this.b.op('Conv', inputs, { kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad], group, dilations: [1, 1] });
+  }
+
+  /** Inference-mode BatchNormalization with running statistics close to the identity. */
+  bn(x: string, c: number): string {
+    const scale = this.weight([c], 0.1, 'bn_scale', 1);
+    const bias = this.weight([c], 0.05, 'bn_bias');
+    const mean = this.weight([c], 0.05, 'bn_mean');
+    const variance = this.b.constant(f32(Array.from({ length: c }, () => 1 + 0.2 * this.rand()), [c]), 'bn_var');
+    return this.b.op('BatchNormalization', [x, scale, bias, mean, variance], { epsilon: float(1e-5), momentum: float(0.9) });
+  }
+
+  relu = (x: string) => this.b.op('Relu', [x]);
+
+  /** The classifier head's Gemm ([N,cin] → [N,K]), scaled so the logits are O(1)–O(10). */
+  gemm(x: string, cin: number, gain: number): string {
+    const w = this.weight([NUM_CLASSES, cin], gain / Math.sqrt(cin), 'fc_w');
+    const bias = this.weight([NUM_CLASSES], 0.1, 'fc_b');
+    return this.b.op('Gemm', [x, w, bias], { transB: 1, alpha: float(1), beta: float(1) });
+  }
+
+  /** Marks `logits` as the output, or adds the trailing Softmax and makes its probabilities the output. */
+  finish(logits: string): Model {
+    const g = this.b.graph;
+    this.b.node('Identity', [logits], {}, [NET_IO.logits]);
+    if (this.options.softmax) {
+      this.b.node('Softmax', [NET_IO.logits], { axis: -1 }, [NET_IO.probs]);
+      g.outputs = [{ name: NET_IO.probs, dtype: 'float32', shape: ['N', NUM_CLASSES] }];
+    } else g.outputs = [{ name: NET_IO.logits, dtype: 'float32', shape: ['N', NUM_CLASSES] }];
+    return this.model;
+  }
+}
+
+function resolve(options: NetOptions, seed: number): Required<Omit<NetOptions, 'softmax'>> & { softmax: boolean } {
+  return { size: options.size ?? 32, opset: options.opset ?? 17, seed: options.seed ?? seed, softmax: options.softmax ?? false };
+}
+
+function requireOpset(name: string, opset: number, min: number): void {
+  if (opset < min) throw new Error(`${name} needs opset ≥ ${min}, got ${opset}`);
+}
+
+/**
+ * DenseNet-style: stem conv, two dense blocks (BN → ReLU → 3×3 conv, concatenated onto the block's input)
+ * with a 1×1 transition conv and 2×2 average pool between them, then BN → ReLU → GAP → Flatten → Gemm.
+ */
+export function denseNet(options: NetOptions = {}): Model {
+  const net = new Net('densenet', resolve(options, 101));
+  const { b } = net;
+  const growth = 8;
+  const block = (x: string, c: number, layers: number): [string, number] => {
+    for (let i = 0; i < layers; i++) {
+      const y = net.conv(net.relu(net.bn(x, c)), c, growth, 3, { pad: 1, bias: false });
+      x = b.op('Concat', [x, y], { axis: 1 });
+      c += growth;
+    }
+    return [x, c];
+  };
+  let x = net.conv(NET_IO.input, 3, 16, 3, { pad: 1 });
+  let c = 16;
+  [x, c] = block(x, c, 3);
+  x = net.conv(net.relu(net.bn(x, c)), c, c / 2, 1, { bias: false });
+  c /= 2;
+  x = b.op('AveragePool', [x], { kernel_shape: [2, 2], strides: [2, 2] });
+  [x, c] = block(x, c, 2);
+  x = b.op('GlobalAveragePool', [net.relu(net.bn(x, c))]);
+  x = b.op('Flatten', [x], { axis: 1 });
+  return net.finish(net.gemm(x, c, 6));
+}
+
+/**
+ * Residual: stem conv → BN → ReLU → MaxPool 3×3 s2 p1, an identity block, a downsampling block
+ * (3×3 stride-2 conv, 1×1 stride-2 shortcut), then GAP → Flatten → Gemm.
+ */
+export function resNet(options: NetOptions = {}): Model {
+  const net = new Net('resnet', resolve(options, 202));
+  const { b } = net;
+  const basic = (x: string, cin: number, cout: number, stride: number): string => {
+    let y = net.relu(net.bn(net.conv(x, cin, cout, 3, { stride, pad: 1, bias: false }), cout));
+    y = net.bn(net.conv(y, cout, cout, 3, { pad: 1, bias: false }), cout);
+    const shortcut = stride === 1 && cin === cout ? x : net.bn(net.conv(x, cin, cout, 1, { stride, bias: false }), cout);
+    // Scale the residual branch down so activations do not grow block by block.
+    return net.relu(b.add(shortcut, b.mul(y, b.scalar(0.5))));
+  };
+  let x = net.relu(net.bn(net.conv(NET_IO.input, 3, 16, 3, { pad: 1, bias: false }), 16));
+  x = b.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
+  x = basic(x, 16, 16, 1);
+  x = basic(x, 16, 32, 2);
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [x])], { axis: 1 });
+  return net.finish(net.gemm(x, 32, 4));
+}
+
+/**
+ * Depthwise-separable (MobileNet-like): stem 3×3 s2 conv → BN → HardSwish, two blocks of depthwise 3×3
+ * (group = C) and pointwise 1×1 convs with ReLU6 (Clip 0..6) and HardSwish, then GAP → MatMul + Add.
+ */
+export function mobileNet(options: NetOptions = {}): Model {
+  const opts = resolve(options, 303);
+  requireOpset('mobileNet', opts.opset, 14);
+  const net = new Net('mobilenet', opts);
+  const { b } = net;
+  const relu6 = (x: string) => b.op('Clip', [x, b.scalar(0), b.scalar(6)]);
+  const hardSwish = (x: string) => b.op('HardSwish', [x]);
+  const separable = (x: string, cin: number, cout: number, stride: number, act: (v: string) => string): string => {
+    const dw = act(net.bn(net.conv(x, cin, cin, 3, { stride, pad: 1, group: cin, bias: false }), cin));
+    return act(net.bn(net.conv(dw, cin, cout, 1, { bias: false }), cout));
+  };
+  let x = hardSwish(net.bn(net.conv(NET_IO.input, 3, 16, 3, { stride: 2, pad: 1, bias: false }), 16));
+  x = separable(x, 16, 32, 1, relu6);
+  x = separable(x, 32, 48, 2, hardSwish);
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [x])], { axis: 1 });
+  const w = net.weight([48, NUM_CLASSES], 16 / Math.sqrt(48), 'head_w');
+  return net.finish(b.add(b.matmul(x, w), net.weight([NUM_CLASSES], 0.1, 'head_b')));
+}
+
+/**
+ * A small vision transformer: 4×4 stride-4 patch embedding, tokens via Reshape/Transpose, a learned
+ * position embedding, one pre-norm block (two-head self-attention scaled by 1/√d, Erf-GELU MLP, residual
+ * Adds), a final LayerNormalization, ReduceMean over tokens and a Gemm head.
+ */
+export function vitNet(options: NetOptions = {}): Model {
+  const opts = resolve(options, 404);
+  requireOpset('vitNet', opts.opset, 17);
+  const net = new Net('vit', opts);
+  const { b } = net;
+  const d = 32;
+  const heads = 2;
+  const dh = d / heads;
+  const hidden = 64;
+  const tokens = (opts.size / 4) ** 2;
+  const layerNorm = (x: string) =>
+    b.op('LayerNormalization', [x, net.weight([d], 0.1, 'ln_scale', 1), net.weight([d], 0.05, 'ln_bias')], { axis: -1, epsilon: float(1e-5) });
+  const linear = (x: string, cin: number, cout: number, gain = 1) =>
+    b.add(b.matmul(x, net.weight([cin, cout], gain / Math.sqrt(cin), 'linear_w')), net.weight([cout], 0.02, 'linear_b'));
+  // PyTorch's exact GELU at opset 17: x · 0.5 · (1 + erf(x / √2)).
+  const gelu = (x: string) => b.mul(b.mul(x, b.scalar(0.5)), b.add(b.scalar(1), b.op('Erf', [b.div(x, b.scalar(Math.SQRT2))])));
+  const splitHeads = (x: string) => b.transpose(b.reshape(x, [0, 0, heads, dh]), [0, 2, 1, 3]);
+
+  let x = net.conv(NET_IO.input, 3, d, 4, { stride: 4 });
+  x = b.transpose(b.reshape(x, [0, d, -1]), [0, 2, 1]);
+  x = b.add(x, net.weight([1, tokens, d], 0.5, 'pos_embed'));
+
+  const h = layerNorm(x);
+  const q = splitHeads(linear(h, d, d));
+  const k = splitHeads(linear(h, d, d));
+  const v = splitHeads(linear(h, d, d));
+  const scores = b.mul(b.matmul(q, b.transpose(k, [0, 1, 3, 2])), b.scalar(1 / Math.sqrt(dh)));
+  const attention = b.matmul(b.op('Softmax', [scores], { axis: -1 }), v);
+  const merged = b.reshape(b.transpose(attention, [0, 2, 1, 3]), [0, 0, d]);
+  x = b.add(x, linear(merged, d, d));
+  x = b.add(x, linear(gelu(linear(layerNorm(x), d, hidden)), hidden, d));
+
+  const pooled = b.reduce('ReduceMean', layerNorm(x), [1], false);
+  return net.finish(net.gemm(pooled, d, 4));
+}
+
+/** The four nets, in the order the tests and the benchmark report them. */
+export const NETS: NetSpec[] = [
+  { name: 'densenet', build: denseNet, minOpset: 13 },
+  { name: 'resnet', build: resNet, minOpset: 13 },
+  { name: 'mobilenet', build: mobileNet, minOpset: 14 },
+  { name: 'vit', build: vitNet, minOpset: 17 },
+];

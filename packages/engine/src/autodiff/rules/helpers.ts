@@ -22,7 +22,7 @@ export function unbroadcast(b: GraphBuilder, grad: string, outShape: Dim[], inSh
     else if (inShape[i - lead] === 1 && outShape[i] !== 1) axes.push(i);
   }
   if (axes.length === 0) return grad;
-  let g = b.reduceSum(grad, axes, true);
+  const g = b.reduceSum(grad, axes, true);
   return lead > 0 ? b.squeeze(g, axes.slice(0, lead)) : g;
 }
 

@@ -5,7 +5,7 @@ import type { Backend, OdinSession, Runtime, SessionOptions } from './session.ts
 
 const HOW_TO_INSTALL: Partial<Record<Backend, string>> = {
   cuda: 'install the CUDA 12 build of onnxruntime-node: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs CUDA 12 and cuDNN 9 on the machine)',
-  webgpu: 'onnxruntime-node bundles a WebGPU provider that needs a Vulkan driver; on a machine without a GPU, point VK_ICD_FILENAMES at a software driver such as Chromium\'s SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json from `apt-get install chromium`)',
+  webgpu: 'onnxruntime-node bundles a WebGPU provider that needs a Vulkan driver; on a machine without a GPU, point VK_ICD_FILENAMES at a software driver such as Chromium\'s SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium after `apt-get install chromium`, or install libvulkan1)',
   wasm: 'the wasm backend belongs to onnxruntime-web; use the web runtime (`@odin/engine/web`)',
 };
 

@@ -1,6 +1,6 @@
 // compileOdin: turns a classifier into one ONNX graph computing logits, MSP, energy, and ODIN scores for an ε sweep.
 import { buildGradient } from '../autodiff/driver.ts';
-import { EMITTED_OPS, WEBGPU_OPS } from '../autodiff/ops.ts';
+import { WEBGPU_OPS } from '../autodiff/ops.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import { cloneModel } from '../graph/ir.ts';
 import type { Dim, Graph, Model, Node, ValueInfo } from '../graph/ir.ts';
@@ -80,17 +80,18 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
 
   const b = new GraphBuilder(g, model.opset, 'odin/');
   const imageShape: Dim[] = ['N', ...input.shape!.slice(1)];
-  const norm = normalization(model, options, input);
+  const norm = normalization(model, options);
   const layout = layoutOf(input.shape!, norm.mean.length, model.metadata.get('odin:layout'));
 
   // image -> (image - mean) / std -> the model's own input.
   const image: ValueInfo = { name: ODIN_IO.inputs.image, dtype: 'float32', shape: imageShape };
-  const normalizeNodes = normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
+  normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
+  const otherInputs = g.inputs.filter((v) => v.name !== modelInput).map((v) => v.name);
   g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: ['E'] }];
   types.set(image.name, { dtype: 'float32', shape: imageShape });
   // The gradient rules also need the types of the normalisation's intermediate values (e.g. image − mean).
   for (const [name, t] of inferShapes(model)) if (!types.has(name)) types.set(name, t);
-  const forward = forwardNodes(g, image.name, logitsName, normalizeNodes);
+  const forward = forwardNodes(g, image.name, logitsName);
 
   const T = ODIN_IO.inputs.temperature;
   const L = logitsName;
@@ -133,16 +134,17 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   ];
   g.valueInfo = new Map();
   pruneDead(g);
+  const used = otherInputs.filter((name) => g.nodes.some((n) => n.inputs.includes(name)));
+  if (used.length)
+    throw new UnsupportedModelError(`the logits depend on model inputs other than the image (${used.join(', ')}); an ODIN graph takes only the image, so fold those inputs into the model or make them initializers`);
   topoSort(g);
   model.metadata.set('odin:compiled', 'odin');
   model.metadata.set('odin:mean', norm.mean.join(','));
   model.metadata.set('odin:std', norm.std.join(','));
-  model.metadata.set('odin:logits', logitsName);
+  model.metadata.set('odin:logits', logits.name);
 
   const ops: Record<string, number> = {};
   for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
-  const emitted = new Set<string>(EMITTED_OPS);
-  void emitted;
   return {
     model,
     report: {
@@ -157,9 +159,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   };
 }
 
-function rename(g: Graph, from: string, to: string): void {
-  renameValue(g, from, to);
-}
+const rename = renameValue;
 
 interface Normalization {
   mean: number[];
@@ -167,8 +167,7 @@ interface Normalization {
   source: 'options' | 'metadata' | 'none';
 }
 
-function normalization(model: Model, options: OdinCompileOptions, input: ValueInfo): Normalization {
-  void input;
+function normalization(model: Model, options: OdinCompileOptions): Normalization {
   if (options.mean || options.std) {
     const mean = options.mean ?? [0];
     const std = options.std ?? [1];
@@ -203,8 +202,8 @@ function layoutOf(shape: Dim[], channels: number, hint?: string): string {
   return shape.length === 3 ? 'NHW' : 'ND';
 }
 
-/** Emits (image − mean)/std into `target`, the model's original input name. Returns the nodes emitted. */
-function normalize(b: GraphBuilder, image: string, target: string, norm: Normalization, layout: string, rank: number): Node[] {
+/** Emits (image − mean)/std into `target`, the model's original input name, ahead of the model's nodes. */
+function normalize(b: GraphBuilder, image: string, target: string, norm: Normalization, layout: string, rank: number): void {
   const start = b.graph.nodes.length;
   const channels = Math.max(norm.mean.length, norm.std.length);
   const expand = (v: number[]) => (v.length === 1 ? Array(channels).fill(v[0]) : v);
@@ -221,13 +220,11 @@ function normalize(b: GraphBuilder, image: string, target: string, norm: Normali
     const std = b.constant(f32(expand(norm.std), dims), 'std');
     b.node('Div', [b.sub(image, mean), std], {}, [target]);
   }
-  const emitted = b.graph.nodes.splice(start);
-  b.graph.nodes.unshift(...emitted);
-  return emitted;
+  b.graph.nodes.unshift(...b.graph.nodes.splice(start));
 }
 
 /** The nodes between the image and the logits that depend on the image, in order. */
-function forwardNodes(g: Graph, image: string, logits: string, normalizeNodes: Node[]): Node[] {
+function forwardNodes(g: Graph, image: string, logits: string): Node[] {
   const dependsOnImage = new Set([image]);
   const onPath: Node[] = [];
   for (const n of g.nodes) if (n.inputs.some((i) => dependsOnImage.has(i))) {
@@ -242,7 +239,6 @@ function forwardNodes(g: Graph, image: string, logits: string, normalizeNodes: N
     result.push(n);
     n.inputs.forEach((x) => needed.add(x));
   }
-  void normalizeNodes;
   return result.reverse();
 }
 

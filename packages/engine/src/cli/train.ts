@@ -7,7 +7,7 @@ import { writeModel } from '../graph/onnx-io.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import { ARCHITECTURES, loadIntoMemory, pixelStats, train } from '../train/index.ts';
 import { CliError, EXIT } from './errors.ts';
-import { evaluateAccuracy } from './accuracy.ts';
+import { evaluateAccuracy } from '../evaluate/accuracy.ts';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -94,7 +94,7 @@ export function registerTrain(program: Command): void {
         train_loss: last?.loss,
         train_accuracy: last?.accuracy,
       };
-      if (opts.test) summary.test_accuracy = await evaluateAccuracy(model, await open(opts.test), opts.threads);
+      if (opts.test) summary.test_accuracy = await evaluateAccuracy(model, await open(opts.test), nodeRuntime, { threads: opts.threads });
       console.log(JSON.stringify(summary, null, 2));
     });
 }

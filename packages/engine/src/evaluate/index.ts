@@ -7,3 +7,4 @@ export { chooseSetting, gridFor, DEFAULT_EPSILONS, DEFAULT_TEMPERATURES } from '
 export type { GridCell } from './search.ts';
 export { ProgressTracker } from './progress.ts';
 export type { Progress, ProgressListener } from './progress.ts';
+export { evaluateAccuracy } from './accuracy.ts';

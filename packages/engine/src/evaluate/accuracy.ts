@@ -1,21 +1,20 @@
-// Top-1 accuracy of a classifier with odin:* metadata on a labelled dataset (onnxruntime-node CPU).
+// Top-1 accuracy of a classifier with odin:* metadata on a labelled dataset.
 import type { Model } from '../graph/ir.ts';
 import { writeModel } from '../graph/onnx-io.ts';
-import { findImageInput } from '../odin/model-info.ts';
-import { parseFloatList } from '../odin/model-info.ts';
+import { findImageInput, parseFloatList } from '../odin/model-info.ts';
 import { parseInputSpec } from '../preprocess/input-spec.ts';
 import { toModelInput } from '../preprocess/model-input.ts';
 import type { Dataset } from '../preprocess/types.ts';
-import { nodeRuntime } from '../runtime/node.ts';
-import { inputDims } from '../evaluate/score.ts';
+import type { Backend, Runtime } from '../runtime/session.ts';
+import { inputDims } from './score.ts';
 
 /** Fraction of labelled images whose argmax logit equals the label; normalisation from the model metadata. */
-export async function evaluateAccuracy(model: Model, data: Dataset, threads?: number): Promise<number> {
+export async function evaluateAccuracy(model: Model, data: Dataset, runtime: Runtime, options: { backend?: Backend; threads?: number } = {}): Promise<number> {
   const input = findImageInput(model);
   const spec = parseInputSpec(input.shape!, model.metadata.get('odin:layout'));
   const mean = parseFloatList(model.metadata.get('odin:mean') ?? '0', 'odin:mean')[0];
   const std = parseFloatList(model.metadata.get('odin:std') ?? '1', 'odin:std')[0];
-  const session = await nodeRuntime.createSession(writeModel(model), { backend: 'cpu', threads });
+  const session = await runtime.createSession(writeModel(model), { backend: options.backend ?? 'cpu', threads: options.threads });
   const output = model.graph.outputs[0].name;
   let correct = 0;
   let total = 0;

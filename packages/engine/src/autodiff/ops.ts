@@ -19,21 +19,25 @@ export const NON_DIFFERENTIABLE_OPS = [
 
 /**
  * Every op the engine emits (gradient rules, ODIN graph, training graph). Each one is implemented by
- * all four targets at opsets 13–21: onnxruntime-node CPU and CUDA, onnxruntime-web WASM and WebGPU
- * (checked against onnxruntime's docs/OperatorKernels.md and js/web/docs/webgpu-operators.md, 1.30).
- * NOTE: WebGPU lacks MaxPool's Indices output, ScatterND/ScatterElements with reduction, and double
- * precision, which is why the rules avoid them.
+ * onnxruntime-node's CPU and CUDA providers and onnxruntime-web's WASM backend at opsets 13–21
+ * (onnxruntime docs/OperatorKernels.md, 1.30), and by the WebGPU provider (WEBGPU_OPS below) except the
+ * small integer shape computations in CPU_SHAPE_OPS. So the rules use Where/Mul/comparisons rather than
+ * And, Or, Sign, Max or Min, which WebGPU lacks.
+ * NOTE: WebGPU also lacks MaxPool's Indices output, ScatterND/ScatterElements with reduction, SpaceToDepth
+ * and double precision, which is why no rule uses them.
  */
 export const EMITTED_OPS = [
-  'Abs', 'Add', 'And', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Clip', 'Concat',
+  'Abs', 'Add', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Clip', 'Concat',
   'ConstantOfShape', 'Conv', 'ConvTranspose', 'Cos', 'CumSum', 'DepthToSpace', 'Div', 'Equal', 'Erf', 'Exp',
   'Expand', 'Flatten', 'Floor', 'Gather', 'GatherElements', 'Gemm', 'GlobalAveragePool', 'GlobalMaxPool',
   'Greater', 'GreaterOrEqual', 'Identity', 'LayerNormalization', 'LeakyRelu', 'Less', 'LessOrEqual', 'Log',
-  'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul', 'Neg', 'Not', 'Or', 'Pad', 'Pow', 'Range',
+  'MatMul', 'MaxPool', 'Mul', 'Neg', 'Not', 'Pad', 'Pow', 'Range',
   'Reciprocal', 'ReduceL2', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceSum', 'Relu', 'Reshape', 'Shape',
-  'Sigmoid', 'Sign', 'Sin', 'Slice', 'Softmax', 'SpaceToDepth', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Tanh',
-  'Tile', 'Transpose', 'Unsqueeze', 'Where', 'Xor',
+  'Sigmoid', 'Sin', 'Slice', 'Softmax', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Tanh',
+  'Tile', 'Transpose', 'Unsqueeze', 'Where',
 ] as const;
+/** Emitted ops that run on the CPU under WebGPU: int64 shape and index computations, a few elements each. */
+export const CPU_SHAPE_OPS = new Set(['ConstantOfShape', 'Range']);
 export type EmittedOp = (typeof EMITTED_OPS)[number];
 
 /**

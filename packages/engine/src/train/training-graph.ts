@@ -42,7 +42,10 @@ export function buildTrainingGraph(source: Model): TrainingGraph {
   const b = new GraphBuilder(g, model.opset, 'train/');
   const classes = b.constant(i64(Array.from({ length: numClasses }, (_, k) => k)), 'classes');
   const onehot = b.cast(b.op('Equal', [b.unsqueeze(TRAIN_IO.labels, [1]), classes]), 'float32');
-  const logp = b.op('LogSoftmax', [logits], { axis: 1 });
+  // log softmax = L − m − log Σ exp(L − m), m = max L (WebGPU has no LogSoftmax kernel).
+  const m = b.reduce('ReduceMax', logits, [1], true);
+  const shifted = b.sub(logits, m);
+  const logp = b.sub(shifted, b.op('Log', [b.reduceSum(b.op('Exp', [shifted]), [1], true)]));
   const n = b.cast(b.op('Gather', [b.shape(logits), b.scalar(0, 'int64')], { axis: 0 }), 'float32');
   const nll = b.neg(b.reduceSum(b.mul(onehot, logp), [1], false));
   b.node('ReduceMean', [nll], { keepdims: 0 }, [TRAIN_IO.loss]);

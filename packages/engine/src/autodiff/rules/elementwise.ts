@@ -18,6 +18,12 @@ const maskOf = ({ b, type, x }: GradContext, cond: string) => b.cast(cond, type(
  */
 const gate = (ctx: GradContext, cond: string, g: string) => ctx.b.mul(g, maskOf(ctx, cond));
 
+/**
+ * `g` where every condition holds: one 0/1 mask per condition, multiplied. WebGPU has no And/Or/Sign/Max/Min
+ * kernels (they would fall back to the CPU), so the rules combine masks arithmetically; exact for 0/1 values.
+ */
+const gateAll = (ctx: GradContext, conds: string[], g: string) => conds.reduce((acc, c) => gate(ctx, c, acc), g);
+
 /** dy times a local derivative `d` (one Mul), for the unary rules. */
 const chain = (ctx: GradContext, d: (ctx: GradContext) => string): (string | undefined)[] => [ctx.b.mul(ctx.dy[0]!, d(ctx))];
 
@@ -40,7 +46,7 @@ function clip(ctx: GradContext): (string | undefined)[] {
   const dy = ctx.dy[0]!;
   const [lo, hi] = [x[1] || undefined, x[2] || undefined];
   const inside = [lo && b.op('Greater', [x[0], lo]), hi && b.op('Less', [x[0], hi])].filter((c): c is string => !!c);
-  const dx = !needs[0] ? undefined : inside.length === 0 ? dy : gate(ctx, inside.length === 1 ? inside[0] : b.op('And', inside), dy);
+  const dx = !needs[0] ? undefined : gateAll(ctx, inside, dy);
   const bound = (i: number, cmp: string) => (needs[i] ? b.reduceSum(gate(ctx, b.op(cmp, [x[0], x[i]]), dy), [], false) : undefined);
   return [dx, bound(1, 'LessOrEqual'), bound(2, 'GreaterOrEqual')];
 }
@@ -103,15 +109,12 @@ function div(ctx: GradContext): (string | undefined)[] {
   return [needs[0] ? unb(ctx, q, 0) : undefined, needs[1] ? b.neg(unb(ctx, b.mul(q, y[0]), 1)) : undefined];
 }
 
-// d leakyrelu(x) = dy · (x > 0 ? 1 : alpha): as dy · max([x > 0], alpha) for the usual 0 ≤ alpha ≤ 1 (exact,
-// and faster than Where on onnxruntime's CPU kernels), else with Where.
+// d leakyrelu(x) = dy · (x > 0 ? 1 : alpha): the slope picked by Where (exact; WebGPU has no Max kernel).
 function leakyRelu(ctx: GradContext): (string | undefined)[] {
   const { b, node, x } = ctx;
-  const dy = ctx.dy[0]!;
   const alpha = attrFloat(node, 'alpha', 0.01);
-  const pos = b.op('Greater', [x[0], b.scalar(0)]);
-  if (alpha >= 0 && alpha <= 1) return [b.mul(dy, b.op('Max', [maskOf(ctx, pos), b.scalar(alpha)]))];
-  return [b.where(pos, dy, b.mul(dy, b.scalar(alpha)))];
+  const slope = b.where(b.op('Greater', [x[0], b.scalar(0)]), b.scalar(1), b.scalar(alpha));
+  return [b.mul(ctx.dy[0]!, slope)];
 }
 
 // d prelu(x, s) = dy · (x > 0 ? 1 : s), ds = dy · min(x, 0) summed over the broadcast axes.
@@ -119,7 +122,9 @@ function prelu(ctx: GradContext): (string | undefined)[] {
   const { b, x, needs } = ctx;
   const dy = ctx.dy[0]!;
   const dx = needs[0] ? b.where(b.op('Greater', [x[0], b.scalar(0)]), dy, b.mul(dy, x[1])) : undefined;
-  const ds = needs[1] ? unbroadcast(b, b.mul(dy, b.op('Min', [x[0], b.scalar(0)])), shapeOf(ctx, x[0]), shapeOf(ctx, x[1])) : undefined;
+  // min(x, 0) = −relu(−x), exactly, and on the GPU.
+  const negativePart = b.neg(b.op('Relu', [b.neg(x[0])]));
+  const ds = needs[1] ? unbroadcast(b, b.mul(dy, negativePart), shapeOf(ctx, x[0]), shapeOf(ctx, x[1])) : undefined;
   return [dx, ds];
 }
 
@@ -151,8 +156,8 @@ export const elementwiseRules = {
   // d hardsigmoid(x) = alpha dx strictly inside 0 < alpha x + beta < 1, i.e. 0 < y < 1.
   HardSigmoid: (ctx) => {
     const { b, node, y, dy } = ctx;
-    const inside = b.op('And', [b.op('Greater', [y[0], b.scalar(0)]), b.op('Less', [y[0], b.scalar(1)])]);
-    return [gate(ctx, inside, b.mul(dy[0]!, b.scalar(attrFloat(node, 'alpha', 0.2))))];
+    const inside = [b.op('Greater', [y[0], b.scalar(0)]), b.op('Less', [y[0], b.scalar(1)])];
+    return [gateAll(ctx, inside, b.mul(dy[0]!, b.scalar(attrFloat(node, 'alpha', 0.2))))];
   },
   HardSwish: (ctx) => [hardSwish(ctx)],
   // d tanh(x) = (1 − y²) dx
@@ -169,8 +174,8 @@ export const elementwiseRules = {
   Sqrt: ({ b, y, dy }) => [b.div(dy[0]!, b.mul(y[0], b.scalar(2)))],
   Pow: pow,
   Neg: ({ b, dy }) => [b.neg(dy[0]!)],
-  // Abs'(0) = Sign(0) = 0.
-  Abs: (ctx) => chain(ctx, ({ b, x }) => b.op('Sign', [x[0]])),
+  // Abs'(x) = [x > 0] − [x < 0], so Abs'(0) = 0.
+  Abs: (ctx) => chain(ctx, (c) => c.b.sub(maskOf(c, c.b.op('Greater', [c.x[0], c.b.scalar(0)])), maskOf(c, c.b.op('Less', [c.x[0], c.b.scalar(0)])))),
   Add: (ctx) => [ctx.needs[0] ? unb(ctx, ctx.dy[0]!, 0) : undefined, ctx.needs[1] ? unb(ctx, ctx.dy[0]!, 1) : undefined],
   Sub: (ctx) => [ctx.needs[0] ? unb(ctx, ctx.dy[0]!, 0) : undefined, ctx.needs[1] ? ctx.b.neg(unb(ctx, ctx.dy[0]!, 1)) : undefined],
   Mul: (ctx) => [

@@ -17,12 +17,35 @@ import { formatTable, toJson } from './report.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function positiveNumber(name: string) {
+function nonNegativeNumber(name: string) {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, got "${v}"`, EXIT.usage);
     return n;
   };
+}
+
+function strictlyPositive(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name} must be a positive number, got "${v}"`, EXIT.usage);
+    return n;
+  };
+}
+
+/** --mean / --std: numbers, one or one per channel of the model (std positive); a bad list is a usage error. */
+function channelValues(text: string | undefined, name: string, channels: number | undefined, positive: boolean): number[] | undefined {
+  if (text === undefined) return undefined;
+  let values: number[];
+  try {
+    values = parseFloatList(text, name);
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.usage);
+  }
+  if (positive && values.some((v) => v <= 0)) throw new CliError(`${name} must be positive, got "${text}"`, EXIT.usage);
+  if (channels !== undefined && values.length !== 1 && values.length !== channels)
+    throw new CliError(`${name} has ${values.length} values but the model takes ${channels}-channel images; give one value or ${channels}`, EXIT.usage);
+  return values;
 }
 
 function positiveInt(name: string) {
@@ -47,8 +70,8 @@ export function registerEval(program: Command): void {
     .requiredOption('--out <data>', 'out-of-distribution dataset (repeat for several)', collect)
     .option('--mean <values>', 'per-channel mean on the [0,1] scale (default: model metadata)')
     .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata)')
-    .option('--temperature <T>', 'ODIN temperature (default 1000)', positiveNumber('--temperature'))
-    .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', positiveNumber('--magnitude'))
+    .option('--temperature <T>', 'ODIN temperature (default 1000)', strictlyPositive('--temperature'))
+    .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', nonNegativeNumber('--magnitude'))
     .option('--search', 'tune T and ε on a held-out validation split, as in the paper')
     .option('--val <n>', 'images held out from each set for --search (default 1000)', positiveInt('--val'))
     .option('--tune-on <set>', 'with --search: tune on this OOD set only and use its setting for all')
@@ -73,6 +96,8 @@ export function registerEval(program: Command): void {
       } catch {
         noiseShape = undefined;
       }
+      const mean = channelValues(opts.mean, '--mean', noiseShape?.channels, false);
+      const std = channelValues(opts.std, '--std', noiseShape?.channels, true);
       const open = async (spec: string) => {
         try {
           return await openDataset(spec, { shape: noiseShape });
@@ -94,8 +119,8 @@ export function registerEval(program: Command): void {
           backend: opts.backend,
           temperature: opts.temperature,
           epsilon: opts.magnitude,
-          mean: opts.mean ? parseFloatList(opts.mean, '--mean') : undefined,
-          std: opts.std ? parseFloatList(opts.std, '--std') : undefined,
+          mean,
+          std,
           batchSize: opts.batch,
           threads: opts.threads,
           fit: opts.fit,
@@ -120,24 +145,52 @@ export function registerEval(program: Command): void {
 
 const safe = (name: string) => name.replace(/[^\w.-]+/g, '_');
 
-/** One file per set and method, `T, eps, score` per line (the reference format), and index.json with the ids. */
+interface IndexEntry {
+  set: string;
+  role: 'in' | 'out';
+  temperature: number;
+  magnitude: number;
+  files: { baseline: string; odin: string };
+  /** For an OOD set: the in-distribution files its metrics were computed against. */
+  against?: { baseline: string; odin: string };
+  ids: string[];
+  skipped: SetScores['skipped'];
+}
+
+/**
+ * One file per set and method, `T, eps, score` per line (the reference format; the baseline is the
+ * plain softmax, so its T and ε are 1 and 0), and index.json with the ids in file order and the skips.
+ * Files are `in_<set>[_T<T>_eps<ε>]_<method>.txt` and `out_<set>_<method>.txt`, numbered when names collide.
+ */
 async function writeScores(dir: string, result: EvaluateResult): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const index: { set: string; role: 'in' | 'out'; files: Record<string, string>; ids: string[]; skipped: SetScores['skipped'] }[] = [];
-  const write = async (set: string, role: 'in' | 'out', s: SetScores, T: number, eps: number, tag: string) => {
-    const baseline = `${safe(set)}${tag}_baseline.txt`;
-    const odin = `${safe(set)}${tag}_odin.txt`;
-    await writeFile(join(dir, baseline), s.msp.map((v) => `1, 0, ${v}`).join('\n') + '\n');
-    await writeFile(join(dir, odin), s.odin.map((v) => `${T}, ${eps}, ${v[0]}`).join('\n') + '\n');
-    index.push({ set, role, files: { baseline, odin }, ids: s.ids, skipped: s.skipped });
+  const index: IndexEntry[] = [];
+  const used = new Set<string>();
+  const stemFor = (stem: string) => {
+    let name = stem;
+    for (let i = 2; used.has(name); i++) name = `${stem}_${i}`;
+    used.add(name);
+    return name;
+  };
+  const write = async (entry: Omit<IndexEntry, 'files' | 'ids' | 'skipped'>, s: SetScores, stem: string) => {
+    const name = stemFor(stem);
+    const files = { baseline: `${name}_baseline.txt`, odin: `${name}_odin.txt` };
+    await writeFile(join(dir, files.baseline), s.msp.map((v) => `1, 0, ${v}\n`).join(''));
+    await writeFile(join(dir, files.odin), s.odin.map((v) => `${entry.temperature}, ${entry.magnitude}, ${v[0]}\n`).join(''));
+    index.push({ ...entry, files, ids: s.ids, skipped: s.skipped });
+    return files;
   };
   const settings = Object.keys(result.scores.in);
+  const inFiles = new Map<string, IndexEntry['files']>();
   for (const r of result.results) {
     const key = settings.find((k) => k === `T=${r.temperature},eps=${r.magnitude}`) ?? settings[0];
+    if (inFiles.has(key)) continue;
     const tag = settings.length > 1 ? `_T${r.temperature}_eps${r.magnitude}` : '';
-    if (!index.some((e) => e.role === 'in' && e.files.odin === `${safe(result.in)}${tag}_odin.txt`))
-      await write(result.in, 'in', result.scores.in[key], r.temperature, r.magnitude, tag);
+    inFiles.set(key, await write({ set: result.in, role: 'in', temperature: r.temperature, magnitude: r.magnitude }, result.scores.in[key], `in_${safe(result.in)}${tag}`));
   }
-  for (const [i, r] of result.results.entries()) await write(r.out, 'out', result.scores.out[i], r.temperature, r.magnitude, '');
+  for (const [i, r] of result.results.entries()) {
+    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.magnitude}`) ?? settings[0];
+    await write({ set: r.out, role: 'out', temperature: r.temperature, magnitude: r.magnitude, against: inFiles.get(key) }, result.scores.out[i], `out_${safe(r.out)}`);
+  }
   await writeFile(join(dir, 'index.json'), JSON.stringify(index, null, 1));
 }

@@ -16,12 +16,14 @@ export function progressBar(enabled: boolean) {
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  let total = 0;
   return {
     update(p: Progress) {
       if (!started) {
         bar.start(p.total, 0, { phase: p.phase, rate: '0' });
         started = true;
-      }
+      } else if (p.total !== total) bar.setTotal(p.total); // the search knows its total only once it has chosen
+      total = p.total;
       bar.update(p.done, { phase: p.phase.padEnd(36).slice(0, 36), rate: p.imagesPerSecond.toFixed(0) });
     },
     stop: () => started && bar.stop(),

@@ -14,12 +14,14 @@ const ROWS: [string, keyof OodMetrics][] = [
 
 /** The table the ODIN reference code prints, one per OOD set. */
 export function formatTable(modelName: string, inName: string, r: OodResult, nIn: number): string {
+  // Right-aligned to 50 columns, with at least one space after the label however long the value.
+  const row = (label: string, value: string) => `${label} ${value.padStart(49 - label.length)}`;
   const lines = [
-    `${'Neural network architecture:'.padEnd(28)}${modelName.padStart(22)}`,
-    `${'In-distribution dataset:'.padEnd(28)}${inName.padStart(22)}`,
-    `${'Out-of-distribution dataset:'.padEnd(28)}${r.out.padStart(22)}`,
-    `${'Images (in / out):'.padEnd(28)}${`${nIn} / ${r.n_out}`.padStart(22)}`,
-    `${'Temperature / magnitude:'.padEnd(28)}${`T=${r.temperature}, ε=${r.magnitude}`.padStart(22)}`,
+    row('Neural network architecture:', modelName),
+    row('In-distribution dataset:', inName),
+    row('Out-of-distribution dataset:', r.out),
+    row('Images (in / out):', `${nIn} / ${r.n_out}`),
+    row('Temperature / magnitude:', `T=${r.temperature}, ε=${r.magnitude}`),
     '',
     `${''.padEnd(26)}${'Baseline'.padStart(8)}${'Our Method'.padStart(19)}`,
     ...ROWS.map(([label, key]) => `${label.padEnd(26)}${pct(r.baseline[key]).padStart(8)}${pct(r.odin[key]).padStart(19)}`),

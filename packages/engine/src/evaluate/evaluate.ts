@@ -3,7 +3,7 @@ import { writeModel } from '../graph/onnx-io.ts';
 import type { Model } from '../graph/ir.ts';
 import { computeOodMetrics } from '../metrics/index.ts';
 import type { OodCurves, OodMetrics } from '../metrics/index.ts';
-import { compileOdin } from '../odin/compile.ts';
+import { ODIN_IO, compileOdin } from '../odin/compile.ts';
 import type { OdinCompileReport } from '../odin/compile.ts';
 import { parseInputSpec } from '../preprocess/input-spec.ts';
 import type { FitMode } from '../preprocess/model-input.ts';
@@ -90,7 +90,10 @@ interface Range {
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const started = performance.now();
   const { model: compiled, report } = compileOdin(opts.model, { mean: opts.mean, std: opts.std, input: opts.input, logits: opts.logits });
-  const spec = parseInputSpec(opts.model.graph.inputs.find((v) => v.name === report.input.name)!.shape!, opts.model.metadata.get('odin:layout'));
+  // The compiled graph's image input has the model input's shape; look it up by the contract's name,
+  // as compileOdin renames a model input that is itself called "image".
+  const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
+  const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get('odin:layout'));
   const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend ?? 'cpu', threads: opts.threads });
   const jobs: ScoreJobs = { ...(opts.resume ?? {}) };
   try {
@@ -111,15 +114,17 @@ interface Context {
   spec: InputSpec;
   jobs: ScoreJobs;
   progress: ProgressTracker;
+  /** Images run through the session by this call (not counting resumed work). */
+  scored: number;
 }
 
 async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], phase: string): Promise<SetScores> {
   const key = `${data.name}|${range.start}-${range.end}|T=${T}|eps=${eps.join(',')}`;
   const prior = ctx.jobs[key];
-  if (prior && prior.next >= range.end) {
-    ctx.progress.advance(phase, 0);
-    return prior;
-  }
+  // Work a resumed run already did counts towards the progress, but not towards the rate.
+  if (prior) ctx.progress.carry(phase, Math.min(prior.next, range.end) - range.start);
+  if (prior && prior.next >= range.end) return prior;
+  const before = prior?.ids.length ?? 0;
   try {
     const result = await scoreDataset({
       session: ctx.session,
@@ -137,6 +142,7 @@ async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: 
       phase,
     });
     ctx.jobs[key] = result;
+    ctx.scored += result.ids.length - before;
     return result;
   } catch (e) {
     if (e instanceof CancelledError) ctx.jobs[key] = e.partial as SetScores;
@@ -163,7 +169,7 @@ function accuracyOf(s: SetScores): number | undefined {
 
 function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: SetScores[], results: OodResult[], report: OdinCompileReport, started: number): EvaluateResult {
   const seconds = (performance.now() - started) / 1000;
-  const images = Object.values(ctx.jobs).reduce((a, s) => a + s.ids.length, 0);
+  const images = ctx.scored;
   const firstIn = Object.values(inScores)[0];
   return {
     in: ctx.opts.inData.name,
@@ -172,7 +178,7 @@ function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: Se
     results,
     scores: { in: inScores, out: outScores },
     compile: report,
-    timing: { seconds, images, imagesPerSecond: images / seconds },
+    timing: { seconds, images, imagesPerSecond: seconds > 0 ? images / seconds : 0 },
     jobs: ctx.jobs,
   };
 }
@@ -181,7 +187,7 @@ async function runFixed(opts: EvaluateOptions, session: OdinSession, spec: Input
   const T = opts.temperature ?? DEFAULT_TEMPERATURE;
   const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress) };
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
   const all = (d: Dataset): Range => ({ start: 0, end: d.size });
   const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], `score ${opts.inData.name}`);
   const outScores: SetScores[] = [];
@@ -200,12 +206,15 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   const epsilons = search.epsilons ?? DEFAULT_EPSILONS;
   for (const d of [opts.inData, ...opts.outData])
     if (d.size <= val) throw new RangeError(`${d.name} has ${d.size} images, but --val holds out ${val} for tuning; use a smaller --val or a larger set`);
-  const tuneSets = search.tuneOn ? opts.outData.filter((d) => d.name === search.tuneOn) : opts.outData;
+  // A set named twice (the same spec) is tuned once: its grid must not hold each cell twice.
+  const named = [...new Map(opts.outData.map((d) => [d.name, d])).values()];
+  const tuneSets = search.tuneOn ? named.filter((d) => d.name === search.tuneOn) : named;
   if (search.tuneOn && tuneSets.length === 0) throw new RangeError(`--tune-on ${search.tuneOn} is not one of the --out sets (${opts.outData.map((d) => d.name).join(', ')})`);
 
   const valImages = temperatures.length * (val + tuneSets.length * val);
-  const testImages = opts.inData.size - val + opts.outData.reduce((a, d) => a + d.size - val, 0);
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + testImages, opts.onProgress) };
+  const outTest = opts.outData.reduce((a, d) => a + d.size - val, 0);
+  // The in-distribution test split is scored once per distinct chosen setting; assume one until the search is done.
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + opts.inData.size - val + outTest, opts.onProgress), scored: 0 };
   const valRange: Range = { start: 0, end: val };
 
   // One gradient pass per T: the ε grid rides on the graph's ε-vector input.
@@ -219,6 +228,8 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   }
   const chosen = new Map<string, GridCell>();
   for (const d of opts.outData) chosen.set(d.name, chooseSetting(grids.get(search.tuneOn ?? d.name)!));
+  const settings = new Set([...chosen.values()].map((c) => `${c.temperature}|${c.epsilon}`)).size;
+  ctx.progress.setTotal(valImages + settings * (opts.inData.size - val) + outTest);
 
   const inScores: Record<string, SetScores> = {};
   const outScores: SetScores[] = [];

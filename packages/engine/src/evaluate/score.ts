@@ -1,5 +1,5 @@
 // Streams a dataset through a compiled ODIN session and collects per-sample scores, resumably.
-import type { Dataset, InputSpec } from '../preprocess/types.ts';
+import type { Dataset, InputSpec, Sample, SkipReport } from '../preprocess/types.ts';
 import type { FitMode } from '../preprocess/model-input.ts';
 import { toModelInput } from '../preprocess/model-input.ts';
 import type { OdinSession } from '../runtime/session.ts';
@@ -51,7 +51,10 @@ export class CancelledError extends Error {
   }
 }
 
-/** Scores a raw range of a dataset batch by batch. Cancellation keeps whole batches only. */
+/**
+ * Scores a raw range of a dataset batch by batch. Cancellation keeps whole batches only: `next`
+ * and `skipped` in CancelledError.partial cover exactly the windows that were scored.
+ */
 export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
   const start = opts.start ?? 0;
   const end = Math.min(opts.end ?? opts.dataset.size, opts.dataset.size);
@@ -59,45 +62,72 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
   const E = opts.epsilon.length;
   const temperature = { data: Float32Array.of(opts.temperature), dims: [1] };
   const epsilon = { data: Float32Array.from(opts.epsilon), dims: [E] };
-  const known = new Set(scores.skipped.map((x) => x.id));
-  const onSkip = (x: { id: string; reason: string }) => {
-    if (!known.has(x.id)) scores.skipped.push(x);
-    known.add(x.id);
+  const phase = opts.phase ?? `score ${opts.dataset.name}`;
+  const run = async (samples: Sample[]) => {
+    const image = { data: toModelInput(samples.map((x) => x.image), opts.spec, opts.fit), dims: inputDims(opts.spec, samples.length) };
+    const out = await opts.session.run({ image, temperature, epsilon });
+    const msp = out.msp.data as Float32Array;
+    const energy = out.energy.data as Float32Array;
+    const odin = out.odin.data as Float32Array;
+    const prediction = out.prediction.data as BigInt64Array;
+    samples.forEach((x, i) => {
+      scores.ids.push(x.id);
+      scores.labels.push(x.label);
+      scores.msp.push(msp[i]);
+      scores.energy.push(energy[i]);
+      scores.prediction.push(Number(prediction[i]));
+      scores.odin.push(Array.from(odin.subarray(i * E, (i + 1) * E)));
+    });
+  };
+  type Pending = { at: number; skip: SkipReport };
+  const keep = (skips: Pending[]) => scores.skipped.push(...skips.map((p) => p.skip));
+  const moveTo = (to: number) => {
+    if (to > scores.next) opts.progress?.advance(phase, to - scores.next);
+    scores.next = Math.max(scores.next, to);
   };
   while (scores.next < end) {
-    // Windows are exactly `bs` raw positions (see Dataset.batches), so none crosses `end`.
+    // Windows of exactly `bs` raw positions from `next` (see Dataset.batches). None may cross `end`,
+    // so for the last one the batch size shrinks and the reader restarts there.
     const bs = Math.min(opts.batchSize, end - scores.next);
-    const iterStart = scores.next;
-    const skipsBefore = known.size;
-    let yielded = 0;
-    const reached = () => iterStart + yielded + known.size - skipsBefore;
-    for await (const samples of opts.dataset.batches({ start: iterStart, batchSize: bs, onSkip })) {
-      if (opts.signal?.aborted) throw new CancelledError(scores);
-      yielded += samples.length;
-      const windowEnd = reached();
-      if (windowEnd - bs >= end) break;
-      if (samples.length > 0) {
-        const image = { data: toModelInput(samples.map((x) => x.image), opts.spec, opts.fit), dims: inputDims(opts.spec, samples.length) };
-        const out = await opts.session.run({ image, temperature, epsilon });
-        const msp = out.msp.data as Float32Array;
-        const energy = out.energy.data as Float32Array;
-        const odin = out.odin.data as Float32Array;
-        const prediction = out.prediction.data as BigInt64Array;
-        samples.forEach((x, i) => {
-          scores.ids.push(x.id);
-          scores.labels.push(x.label);
-          scores.msp.push(msp[i]);
-          scores.energy.push(energy[i]);
-          scores.prediction.push(Number(prediction[i]));
-          scores.odin.push(Array.from(odin.subarray(i * E, (i + 1) * E)));
-        });
+    // Skip reports arrive before their window's batch, and a window whose items were all skipped
+    // yields nothing: `base` is the start of the window the latest report belongs to.
+    let base = scores.next;
+    let inWindow = 0;
+    let pending: Pending[] = [];
+    const onSkip = (skip: SkipReport) => {
+      if (inWindow === bs) [base, inWindow] = [base + bs, 0];
+      inWindow++;
+      pending.push({ at: base, skip });
+    };
+    let restart = false;
+    for await (const samples of opts.dataset.batches({ start: scores.next, batchSize: bs, onSkip })) {
+      if (inWindow === bs) [base, inWindow] = [base + bs, 0];
+      const windowStart = base;
+      const current = pending.filter((p) => p.at === windowStart);
+      // The windows before this one (if any) were all skipped: they are done.
+      keep(pending.filter((p) => p.at < Math.min(windowStart, end)));
+      pending = [];
+      moveTo(Math.min(windowStart, end));
+      if (windowStart >= end) break;
+      if (windowStart + bs > end) {
+        restart = true;
+        break;
       }
-      opts.progress?.advance(opts.phase ?? `score ${opts.dataset.name}`, windowEnd - scores.next);
-      scores.next = windowEnd;
-      if (end - scores.next < bs) break;
+      if (opts.signal?.aborted) throw new CancelledError(scores);
+      if (samples.length > 0) await run(samples);
+      keep(current);
+      moveTo(windowStart + bs);
+      [base, inWindow] = [scores.next, 0];
+      if (end - scores.next < bs) {
+        restart = true;
+        break;
+      }
     }
-    if (reached() === iterStart) break;
-    scores.next = Math.min(end, Math.max(scores.next, reached()));
+    if (!restart) {
+      // The reader ran out (or reached past `end`): the rest of the range was all skipped.
+      keep(pending.filter((p) => p.at < end));
+      moveTo(end);
+    }
   }
   return scores;
 }

@@ -37,7 +37,8 @@ async function runCompiled(model: ReturnType<typeof linear>, image: Float32Array
 
 describe('compileOdin model handling', () => {
   it('works when the model itself uses the names image, odin and logits', async () => {
-    const { model } = compileOdin(linear('image', ['N', 2, 2]));
+    const { model, report } = compileOdin(linear('image', ['N', 2, 2]));
+    expect(report.input.name).toBe('image');
     const x = Float32Array.from([0.1, 0.2, 0.3, 0.4]);
     const out = await runCompiled(model, x, [1, 2, 2]);
     const expected = [0, 1, 2].map((k) => [0, 1, 2, 3].reduce((a, i) => a + x[i] * Math.sin(i * 3 + k), 0));

@@ -59,7 +59,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   checkOpset(source);
   const model = cloneModel(source);
   const g = model.graph;
-  const input = findImageInput(model, options.input);
+  // A copy: renaming the model's values below must not change what the report says.
+  const input = { ...findImageInput(model, options.input) };
   checkDynamicBatch(input);
   const types = inferShapes(model);
   const logits = findLogits(model, types, options.logits);

@@ -2,21 +2,11 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeOodMetrics } from '../src/metrics/index.ts';
+import { mulberry32 } from '../src/preprocess/random.ts';
 
 const N_PER_CLASS = 1_000_000;
 const REPEATS = 3;
 
-/** Seeded PRNG (mulberry32), so every run times the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n Gaussian scores N(mean, 1) as float32, like a detector's softmax-derived output (so with some ties). */
 function gaussianScores(n: number, mean: number, rand: () => number): Float32Array {

@@ -9,6 +9,7 @@ import { newModel } from '../src/graph/onnx-io.ts';
 import { f32, i64 } from '../src/graph/tensor.ts';
 import { run } from './reference/interpreter.ts';
 import type { RefTensor } from './reference/interpreter.ts';
+import { mulberry32 } from '../src/preprocess/random.ts';
 
 /** One input of the op under test: a differentiable float input, or a constant (e.g. axes, shape). */
 export type InputSpec =
@@ -36,16 +37,8 @@ export interface RuleCheckResult {
   model: Model;
 }
 
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) numbers: the engine's mulberry32. */
+export const mulberry = mulberry32;
 
 const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 

@@ -6,21 +6,10 @@ import { emptyGraph, Initializer } from '../src/graph/ir.ts';
 import type { Model } from '../src/graph/ir.ts';
 import { newModel } from '../src/graph/onnx-io.ts';
 import { f32 } from '../src/graph/tensor.ts';
+import { mulberry32 } from '../src/preprocess/random.ts';
 
-/**
- * Seeded PRNG (mulberry32), the same generator as gradcheck.ts's `mulberry`. Copied rather than imported
- * so the benchmark, which builds these nets, does not load the float64 reference interpreter.
- */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) numbers: the engine's mulberry32. */
+export const mulberry = mulberry32;
 
 export interface NetOptions {
   /** Image height and width (default 32; must be a multiple of 8, of 4 for the transformer). */

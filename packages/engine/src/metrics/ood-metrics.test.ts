@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeOodMetrics, type OodMetrics } from './index.ts';
+import { mulberry32 } from '../preprocess/random.ts';
 
 type Metrics = OodMetrics;
 const METRIC_KEYS = ['fpr_at_95_tpr', 'detection_error', 'auroc', 'aupr_in', 'aupr_out'] as const;
@@ -61,17 +62,7 @@ function bruteForce(sIn: number[], sOut: number[]): Metrics {
   return { fpr_at_95_tpr: fpr95, detection_error: detErr, auroc: u / (nIn * nOut), aupr_in: apIn, aupr_out: apOut, threshold };
 }
 
-/** Small seeded PRNG (mulberry32) so the random cross-check is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 describe('computeOodMetrics: hand-worked cases', () => {
   it('ties across classes', () => {

@@ -9,6 +9,7 @@ import { run, trace } from './interpreter.ts';
 import { gradient } from './tape.ts';
 import { floatTensor, fromTensorData, size } from './tensor.ts';
 import type { RefTensor } from './tensor.ts';
+import { mulberry32 } from '../../src/preprocess/random.ts';
 
 /** What buildModel makes: inputs, the nodes (via a GraphBuilder) and the outputs. */
 export interface ModelSpec {
@@ -49,17 +50,8 @@ export function opModel(op: string, dims: (number[] | string)[], attrs: Paramete
   });
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) numbers: the engine's mulberry32. */
+export const rng = mulberry32;
 
 /** Uniform values in [lo, hi), resampled while closer than `margin` to any of `avoid` (kinks). */
 export function randomTensor(r: () => number, dims: number[], opts: { lo?: number; hi?: number; avoid?: number[]; margin?: number } = {}): RefTensor {

@@ -12,26 +12,10 @@ import { nodeRuntime } from '../runtime/node.ts';
 import type { Backend, Runtime } from '../runtime/session.ts';
 import { loadModel } from './compile.ts';
 import { CliError, EXIT } from './errors.ts';
+import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './options.ts';
 import { progressBar } from './progress-bar.ts';
 import { formatTable, toJson } from './report.ts';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function nonNegativeNumber(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, got "${v}"`, EXIT.usage);
-    return n;
-  };
-}
-
-function strictlyPositive(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name} must be a positive number, got "${v}"`, EXIT.usage);
-    return n;
-  };
-}
 
 /** --mean / --std: numbers, one or one per channel of the model (std positive); a bad list is a usage error. */
 function channelValues(text: string | undefined, name: string, channels: number | undefined, positive: boolean): number[] | undefined {
@@ -48,13 +32,6 @@ function channelValues(text: string | undefined, name: string, channels: number 
   return values;
 }
 
-function positiveInt(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${name} must be a positive integer, got "${v}"`, EXIT.usage);
-    return n;
-  };
-}
 
 async function runtimeFor(backend: Backend): Promise<Runtime> {
   if (backend === 'wasm') return (await import('../runtime/web.ts')).webRuntime;
@@ -70,7 +47,7 @@ export function registerEval(program: Command): void {
     .requiredOption('--out <data>', 'out-of-distribution dataset (repeat for several)', collect)
     .option('--mean <values>', 'per-channel mean on the [0,1] scale (default: model metadata)')
     .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata)')
-    .option('--temperature <T>', 'ODIN temperature (default 1000)', strictlyPositive('--temperature'))
+    .option('--temperature <T>', 'ODIN temperature (default 1000)', positiveNumber('--temperature'))
     .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', nonNegativeNumber('--magnitude'))
     .option('--search', 'tune T and ε on a held-out validation split, as in the paper')
     .option('--val <n>', 'images held out from each set for --search (default 1000)', positiveInt('--val'))

@@ -7,18 +7,9 @@ import { writeModel } from '../graph/onnx-io.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import { ARCHITECTURES, loadIntoMemory, pixelStats, train } from '../train/index.ts';
 import { CliError, EXIT } from './errors.ts';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.ts';
 import { evaluateAccuracy } from '../evaluate/accuracy.ts';
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`${name} must be a non-negative integer, got "${v}"`, EXIT.usage);
-  return n;
-};
-const num = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a non-negative number, got "${v}"`, EXIT.usage);
-  return n;
-};
 
 export function registerTrain(program: Command): void {
   program
@@ -26,17 +17,17 @@ export function registerTrain(program: Command): void {
     .description('train a classifier from scratch and write it as ONNX with odin:* metadata')
     .requiredOption('--data <spec>', 'labelled training set, e.g. fashion-mnist:train')
     .addOption(new Option('--arch <name>', 'architecture').choices(Object.keys(ARCHITECTURES)).default('small-cnn'))
-    .option('--epochs <n>', 'epochs', int('--epochs'), 5)
-    .option('--seed <n>', 'seed for initialisation and shuffling', int('--seed'), 0)
-    .option('--batch <n>', 'batch size', int('--batch'), 128)
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 5)
+    .option('--seed <n>', 'seed for initialisation and shuffling', nonNegativeInt('--seed'), 0)
+    .option('--batch <n>', 'batch size', positiveInt('--batch'), 128)
     .addOption(new Option('--optimizer <name>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
-    .option('--lr <x>', 'peak learning rate', num('--lr'), 0.002)
-    .option('--momentum <x>', 'SGD momentum', num('--momentum'), 0.9)
-    .option('--weight-decay <x>', 'weight decay', num('--weight-decay'), 0)
+    .option('--lr <x>', 'peak learning rate', positiveNumber('--lr'), 0.002)
+    .option('--momentum <x>', 'SGD momentum', nonNegativeNumber('--momentum'), 0.9)
+    .option('--weight-decay <x>', 'weight decay', nonNegativeNumber('--weight-decay'), 0)
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'step']).default('cosine'))
-    .option('--limit <n>', 'use only the first n training images', int('--limit'))
+    .option('--limit <n>', 'use only the first n training images', positiveInt('--limit'))
     .option('--test <spec>', 'report accuracy on this labelled set after training, e.g. fashion-mnist:test')
-    .option('--threads <n>', 'intra-op threads', int('--threads'))
+    .option('--threads <n>', 'intra-op threads', positiveInt('--threads'))
     .requiredOption('-o, --output <file>', 'where to write the model (.onnx)')
     .action(async (opts) => {
       const open = async (spec: string) => {

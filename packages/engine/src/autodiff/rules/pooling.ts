@@ -1,5 +1,133 @@
-// Gradient rules: pooling ops.
+// Gradient rules: pooling ops. Windows are gathered exactly (strided Slices) and scattered back by ConvTranspose.
+import { attrInt, attrInts, attrString } from '../../graph/attrs.ts';
+import type { GraphBuilder } from '../../graph/builder.ts';
+import { f32 } from '../../graph/tensor.ts';
 import type { DifferentiableOp } from '../ops.ts';
-import type { Rule } from '../rule.ts';
+import type { GradContext, Rule } from '../rule.ts';
+import { convInputGrad, fastestInputGrad, geometry, padOrCrop, staticDims, unflatten } from './conv-transpose.ts';
+import type { Geometry, InputGradMethod } from './conv-transpose.ts';
+import { shapeOf } from './helpers.ts';
 
-export const poolingRules = {} satisfies Partial<Record<DifferentiableOp, Rule>>;
+// Formulations chosen by bench/conv-grad.ts (onnxruntime-node 1.30 CPU, 2 threads, batch 32; numbers there).
+// MaxPool: gather the K window taps as channels (K strided Slices + Concat), mask the first max with
+// Equal/CumSum/Relu, multiply by dY, scatter back with ConvTranspose and one-hot kernels. As col2im,
+// ConvTranspose beat the equivalent Conv (onnxruntime's NCHWc Conv is slow on [N·C, K] batches) and
+// DepthToSpace; ArgMax with an int64 one-hot was no faster (and WebGPU's Equal lacks int64); Mul beat a
+// broadcasting Where. AveragePool: the transposed convolution with a constant kernel (ConvTranspose, or
+// Conv at stride 1), ~4x faster than upsampling dY with Expand.
+
+/** −FLT_MAX: pads MaxPool windows; finite, so the window gather stays exact on every backend. */
+const LOWEST = -3.4028234663852886e38;
+
+const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Pool geometry of the node, from X's static spatial size. */
+function poolGeometry(ctx: GradContext): Geometry {
+  const { node } = ctx;
+  const x = shapeOf(ctx, ctx.x[0]);
+  if (attrString(node, 'auto_pad', 'NOTSET').startsWith('SAME') && attrInts(node, 'dilations', []).some((d) => d > 1))
+    throw new Error(
+      `${node.op} node "${node.name}": auto_pad ${attrString(node, 'auto_pad', '')} with dilations is not supported: onnxruntime's output ` +
+        'size differs from the ONNX spec\'s there; re-export the model with explicit pads',
+    );
+  return geometry(node, staticDims(node, ctx.x[0], x.slice(2)), attrInts(node, 'kernel_shape')!, 'pool');
+}
+
+/**
+ * im2col: the windows of x1 [B, 1, H…] as [B, K, O…], taps in row-major order (K = kernel size), one strided
+ * Slice of the padded input per tap; cells outside the input hold `fill`. Pure data movement, so an Equal
+ * against MaxPool's output stays exact (a Conv with one-hot kernels would not be under TF32 on CUDA).
+ * NOTE: SpaceToDepth gathers kernel == stride windows ~2x faster on onnxruntime's CPU, but neither of its
+ * WebGPU backends implements it, and a CPU fallback there costs far more.
+ */
+export function gatherWindows(b: GraphBuilder, x1: string, g: Geometry, fill: number): string {
+  const n = g.kernel.length;
+  const K = prod(g.kernel);
+  const extent = range(n).map((i) => (g.outSize[i] - 1) * g.strides[i] + 1);
+  const after = range(n).map((i) => extent[i] + (g.kernel[i] - 1) * g.dilations[i] - g.inSize[i] - g.padsBegin[i]);
+  const xp = padOrCrop(b, x1, g.inSize, g.padsBegin, after, fill);
+  const axes = range(n).map((i) => i + 2);
+  const slices = range(K).map((t) => {
+    const starts = unflatten(t, g.kernel).map((k, i) => k * g.dilations[i]);
+    return b.slice(xp, starts, starts.map((s, i) => s + extent[i]), axes, g.strides);
+  });
+  return K === 1 ? slices[0] : b.op('Concat', slices, { axis: 1 });
+}
+
+/**
+ * col2im, the adjoint of gatherWindows: sums cols [B, K, O…] back into [B, 1, H…]. The windows are a Conv of
+ * x with one-hot kernels, so this is that Conv's input gradient.
+ */
+export function scatterWindows(b: GraphBuilder, cols: string, g: Geometry, method: InputGradMethod = 'conv-transpose'): string {
+  const K = prod(g.kernel);
+  const onehot = new Float32Array(K * K);
+  for (let t = 0; t < K; t++) onehot[t * K + t] = 1;
+  return convInputGrad(b, cols, f32(onehot, [K, 1, ...g.kernel]), { geom: g, group: 1, cin: 1, cout: K }, method);
+}
+
+/**
+ * A 0/1 float mask of the first tap along `axis` equal to the window's max y1: relu(eq − Σ_earlier eq).
+ * Float-only, so WebGPU keeps it on the GPU (its Equal has no int64, as an ArgMax one-hot would need).
+ */
+export function firstMax(b: GraphBuilder, cols: string, y1: string, axis: number): string {
+  const eq = b.cast(b.op('Equal', [cols, y1]), 'float32');
+  return b.op('Relu', [b.sub(eq, b.op('CumSum', [eq, b.scalar(axis, 'int64')], { exclusive: 1 }))]);
+}
+
+// d MaxPool(x)/dx · dy = col2im(first-max one-hot · dy)
+export function maxPoolInputGrad(b: GraphBuilder, x: string, y: string, dy: string, g: Geometry): string {
+  const cols = gatherWindows(b, b.reshape(x, [-1, 1, ...g.inSize]), g, LOWEST);
+  const picked = b.mul(firstMax(b, cols, b.reshape(y, [-1, 1, ...g.outSize]), 1), b.reshape(dy, [-1, 1, ...g.outSize]));
+  return b.reshape(scatterWindows(b, picked, g), b.shape(x));
+}
+
+/**
+ * Per output position, the reciprocal of onnxruntime's AveragePool divisor (checked against its output in
+ * pooling.test.ts): the taps inside the input, or with count_include_pad those inside [−pad, in + pad_end),
+ * so ceil_mode taps beyond the end padding never count. 0 where a window holds no input.
+ */
+export function averagePoolScale(g: Geometry, countIncludePad: boolean): Float32Array {
+  const perDim = g.kernel.map((k, i) =>
+    range(g.outSize[i]).map((o) => {
+      const start = o * g.strides[i] - g.padsBegin[i];
+      const inside = (p: number) => (countIncludePad ? p < g.inSize[i] + g.padsEnd[i] : p >= 0 && p < g.inSize[i]);
+      return range(k).filter((t) => inside(start + t * g.dilations[i])).length;
+    }),
+  );
+  return Float32Array.from({ length: prod(g.outSize) }, (_, j) => {
+    const count = prod(unflatten(j, g.outSize).map((o, i) => perDim[i][o]));
+    return count === 0 ? 0 : 1 / count;
+  });
+}
+
+// d AveragePool(x)/dx · dy = col2im(dy / count)
+export function averagePoolInputGrad(b: GraphBuilder, x: string, dy: string, g: Geometry, countIncludePad: boolean, method = fastestInputGrad(g)): string {
+  const scale = averagePoolScale(g, countIncludePad);
+  const uniform = scale.every((v) => v === scale[0]);
+  let dy1 = b.reshape(dy, [-1, 1, ...g.outSize]);
+  if (!uniform) dy1 = b.mul(dy1, b.constant(f32(scale, g.outSize), 'avgpool_scale'));
+  const kernel = f32(new Float32Array(prod(g.kernel)).fill(uniform ? scale[0] : 1), [1, 1, ...g.kernel]);
+  return b.reshape(convInputGrad(b, dy1, kernel, { geom: g, group: 1, cin: 1, cout: 1 }, method), b.shape(x));
+}
+
+// d GlobalMaxPool(x)/dx · dy = first-max one-hot over the spatial positions · dy
+function globalMaxPoolGrad(ctx: GradContext): string {
+  const { b, x: [x], y: [y], dy: [dy] } = ctx;
+  const picked = b.mul(firstMax(b, b.reshape(x, [0, 0, -1]), b.reshape(y, [0, 0, -1]), 2), b.reshape(dy!, [0, 0, -1]));
+  return b.reshape(picked, b.shape(x));
+}
+
+// d GlobalAveragePool(x)/dx · dy = expand(dy / (H·W…))
+function globalAveragePoolGrad(ctx: GradContext): string {
+  const { b, node, x: [x], dy: [dy] } = ctx;
+  const spatial = staticDims(node, x, shapeOf(ctx, x).slice(2));
+  return b.expand(b.div(dy!, b.scalar(prod(spatial))), b.shape(x));
+}
+
+export const poolingRules = {
+  MaxPool: (ctx) => [maxPoolInputGrad(ctx.b, ctx.x[0], ctx.y[0], ctx.dy[0]!, poolGeometry(ctx))],
+  AveragePool: (ctx) => [averagePoolInputGrad(ctx.b, ctx.x[0], ctx.dy[0]!, poolGeometry(ctx), attrInt(ctx.node, 'count_include_pad', 0) === 1)],
+  GlobalMaxPool: (ctx) => [globalMaxPoolGrad(ctx)],
+  GlobalAveragePool: (ctx) => [globalAveragePoolGrad(ctx)],
+} satisfies Partial<Record<DifferentiableOp, Rule>>;

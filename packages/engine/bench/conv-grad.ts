@@ -112,6 +112,7 @@ const CONV_CASES: ConvCase[] = [
   { name: 'dw32 32² 3×3 s1', cin: 32, cout: 32, group: 32, size: [32, 32], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
   { name: 'dw32 32² 3×3 s2', cin: 32, cout: 32, group: 32, size: [32, 32], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } },
   { name: 'g4 32→32 16² 3×3 s1', cin: 32, cout: 32, group: 4, size: [16, 16], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+  { name: '64→64 8² 3×3 s1', cin: 64, cout: 64, size: [8, 8], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
   { name: '16→32 32² 1×1 s1', cin: 16, cout: 32, size: [32, 32], attrs: { kernel_shape: [1, 1] } },
   { name: '16→32 32² 1×1 s2', cin: 16, cout: 32, size: [32, 32], attrs: { kernel_shape: [1, 1], strides: [2, 2] } },
 ];
@@ -127,28 +128,9 @@ function dilatedDx(b: GraphBuilder, dy: string, w: TensorData, spec: ConvSpec): 
   return convInputGrad(b, d, w, { ...spec, geom }, 'conv');
 }
 
-/** dW as one Conv of Xᵀ (batch and channels swapped, groups folded into channels) with dYᵀ as its kernel. */
-function convFormDw(b: GraphBuilder, x: string, dy: string, spec: ConvSpec): string {
-  const { kernel, strides, dilations, padsBegin, inSize, outSize } = spec.geom;
-  const n = kernel.length;
-  const cinG = spec.cin / spec.group;
-  const need = range(n).map((i) => (kernel[i] - 1) * dilations[i] + (outSize[i] - 1) * strides[i] + 1);
-  const after = range(n).map((i) => Math.min(0, need[i] - padsBegin[i] - inSize[i]));
-  const xc = padOrCrop(b, x, inSize, inSize.map(() => 0), after);
-  const sz = range(n).map((i) => inSize[i] + after[i]);
-  const spatial = range(n).map((i) => i + 2);
-  const xt =
-    spec.group === 1
-      ? b.transpose(xc, [1, 0, ...spatial])
-      : b.reshape(b.transpose(b.reshape(xc, [-1, spec.group, cinG, ...sz]), [2, 1, 0, ...spatial.map((a) => a + 1)]), [cinG, -1, ...sz]);
-  const pe = range(n).map((i) => Math.max(0, need[i] - padsBegin[i] - sz[i]));
-  const dw = b.op('Conv', [xt, b.transpose(dy, [1, 0, ...spatial])], { group: spec.group, dilations: strides, strides: dilations, pads: [...padsBegin, ...pe], kernel_shape: outSize });
-  return b.transpose(dw, [1, 0, ...spatial]);
-}
-
 async function benchConv(): Promise<void> {
-  header('Conv (ms): forward; dX by ConvTranspose, by Conv (flipped / sub-pixel + DepthToSpace), sub-pixel + Transpose, zero-dilated dY + Conv; the rule with W constant and W a graph input; dW by the rule (per-tap MatMul) and by one Conv', [
-    'fwd', 'ConvT', 'Conv', 'Conv+Tr', 'dilate', 'rule', 'rule(W)', 'dW', 'dW Conv',
+  header('Conv (ms): forward; dX by ConvTranspose, by Conv (flipped / sub-pixel + DepthToSpace), sub-pixel + Transpose, zero-dilated dY + Conv; the rule with W constant and W a graph input; dW by per-tap MatMuls, by one folded MatMul, by one Conv (the rule: per-tap above 256 output positions, else fold for group 1, Conv for groups)', [
+    'fwd', 'ConvT', 'Conv', 'Conv+Tr', 'dilate', 'rule', 'rule(W)', 'dW:tap', 'dW:fold', 'dW:Conv',
   ]);
   for (const c of CONV_CASES) {
     const group = c.group ?? 1;
@@ -169,8 +151,9 @@ async function benchConv(): Promise<void> {
         strided ? { inputs: dy, build: (b) => dilatedDx(b, 'dy', w, spec) } : undefined,
         { inputs: dy, build: (b) => convInputGrad(b, 'dy', w, spec) },
         { inputs: { ...dy, w: wDims }, build: (b) => convInputGrad(b, 'dy', 'w', spec), feeds: { w: new ort.Tensor('float32', w.data as Float32Array, wDims) } },
-        { inputs: { ...x, ...dy }, build: (b) => convWeightGrad(b, 'x', 'dy', spec) },
-        { inputs: { ...x, ...dy }, build: (b) => convFormDw(b, 'x', 'dy', spec) },
+        { inputs: { ...x, ...dy }, build: (b) => convWeightGrad(b, 'x', 'dy', spec, 'per-tap') },
+        { inputs: { ...x, ...dy }, build: (b) => convWeightGrad(b, 'x', 'dy', spec, 'fold') },
+        { inputs: { ...x, ...dy }, build: (b) => convWeightGrad(b, 'x', 'dy', spec, 'conv') },
       ]),
     );
   }

@@ -299,31 +299,68 @@ function phaseConv(b: GraphBuilder, dy: string, w: string | TensorData, spec: Co
   return b.slice(g, crop.map((i) => plans[i].r0), crop.map((i) => plans[i].r0 + geom.inSize[i]), crop.map((i) => i + 2));
 }
 
+/** The three ways to emit Conv's weight gradient (see convWeightGrad). */
+export type WeightGradMethod = 'per-tap' | 'fold' | 'conv';
+
 /**
- * The weight gradient of Conv, one batched MatMul per kernel tap k over [N, group]:
- * dW[g·cout/g + o, c, k] = Σ_{n, p} dY[n, g·cout/g + o, p] · X[n, g·cin/g + c, p·s − pad + k·d]. The tap's
- * input window is a strided Slice of the zero-padded X; onnxruntime fuses the Transpose into the MatMul.
- * Measured 3-10x faster than one Conv of Xᵀ with dYᵀ as its (huge) kernel, without the K-fold im2col tensor.
+ * The dW formulation bench/conv-grad.ts found fastest: for outputs of up to 256 positions the folded MatMul
+ * (group 1) or the Conv form (grouped, depthwise); for larger outputs one MatMul per tap. Best-of-240 ms for
+ * per-tap / folded / Conv (forward): 16→32 32² 4.5 / 12 / 19 (2.1); 64→64 16² 18 / 14 / 19 (3.0); 64→64 8²
+ * 8.5 / 2.5 / 4.9 (0.8); 64→128 stride 2 to 8² 16 / 5.1 / 7.6 (1.8); group 4 16² 2.6 / 3.1 / 2.3 (0.8);
+ * depthwise 32ch 32² stride 1 4.6 / 11 / 15 (1.1), stride 2 8.9 / 8.4 / 2.3 (0.6).
  */
-export function convWeightGrad(b: GraphBuilder, x: string, dy: string, spec: ConvSpec): string {
+export const fastestWeightGrad = (spec: ConvSpec): WeightGradMethod => (prod(spec.geom.outSize) > 256 ? 'per-tap' : spec.group === 1 ? 'fold' : 'conv');
+
+/**
+ * The weight gradient of Conv: dW[g·cout/g + o, c, k] = Σ_{n, p} dY[n, g·cout/g + o, p] · X[n, g·cin/g + c, p·s − pad + k·d].
+ * `per-tap`: the tap-k window of X is a strided Slice of the zero-padded X, and one batched MatMul per tap
+ * over [N, group] plus a sum over the batch gives its column of dW (onnxruntime fuses the Transpose into the
+ * MatMul). `fold`: the windows stacked (im2col) and the batch folded into the contraction, one MatMul per
+ * group. `conv`: one Conv of X with batch and channels swapped (groups folded into channels) and dYᵀ as the
+ * kernel, the forward strides as its dilations and the forward dilations as its strides.
+ */
+export function convWeightGrad(b: GraphBuilder, x: string, dy: string, spec: ConvSpec, method: WeightGradMethod = fastestWeightGrad(spec)): string {
   const { geom, group, cin, cout } = spec;
   const { kernel, strides, dilations, padsBegin, inSize, outSize } = geom;
   const n = kernel.length;
-  const P = prod(outSize);
+  const [P, K] = [prod(outSize), prod(kernel)];
+  const [cinG, coutG] = [cin / group, cout / group];
+  const spatial = range(n).map((i) => i + 2);
+  // The padded X every window lies in, cropped where no window reaches.
   const extent = range(n).map((i) => (outSize[i] - 1) * strides[i] + 1);
   const after = range(n).map((i) => extent[i] + (kernel[i] - 1) * dilations[i] - inSize[i] - padsBegin[i]);
+  if (method === 'conv') {
+    const xc = padOrCrop(b, x, inSize, inSize.map(() => 0), after.map((a) => Math.min(0, a)));
+    const size = range(n).map((i) => inSize[i] + Math.min(0, after[i]));
+    const xt =
+      group === 1
+        ? b.transpose(xc, [1, 0, ...spatial])
+        : b.reshape(b.transpose(b.reshape(xc, [0, group, cinG, ...size]), [2, 1, 0, ...spatial.map((a) => a + 1)]), [cinG, -1, ...size]);
+    const pads = [...padsBegin, ...after.map((a) => Math.max(0, a))];
+    const dw = b.op('Conv', [xt, b.transpose(dy, [1, 0, ...spatial])], { group, dilations: strides, strides: dilations, pads, kernel_shape: outSize });
+    return b.transpose(dw, [1, 0, ...spatial]);
+  }
   const xp = padOrCrop(b, x, inSize, padsBegin, after);
   const padded = range(n).map((i) => padsBegin[i] + inSize[i] + after[i]);
-  const dy4 = b.reshape(dy, [0, group, cout / group, P]);
-  const perTap = range(prod(kernel)).map((t) => {
+  const windows = range(K).map((t) => {
     const starts = unflatten(t, kernel).map((k, i) => k * dilations[i]);
-    const whole = starts.every((st, i) => st === 0 && extent[i] === padded[i] && strides[i] === 1);
-    const window = whole ? xp : b.slice(xp, starts, starts.map((st, i) => st + extent[i]), range(n).map((i) => i + 2), strides);
-    const cols = b.transpose(b.reshape(window, [0, group, cin / group, P]), [0, 1, 3, 2]);
+    if (starts.every((st, i) => st === 0 && extent[i] === padded[i] && strides[i] === 1)) return xp;
+    return b.slice(xp, starts, starts.map((st, i) => st + extent[i]), spatial, strides);
+  });
+  const dy4 = b.reshape(dy, [0, group, coutG, P]);
+  if (method === 'fold') {
+    // [N, C, K, P] → [G, C/G·K, N·P] and dY → [G, cout/G, N·P]: dW = dY · colsᵀ per group.
+    const stacked = K === 1 ? windows[0] : b.op('Concat', windows.map((w) => b.unsqueeze(w, [2])), { axis: 2 });
+    const cols = b.reshape(b.transpose(b.reshape(stacked, [0, group, cinG * K, P]), [1, 2, 0, 3]), [group, cinG * K, -1]);
+    const dyg = b.reshape(b.transpose(dy4, [1, 2, 0, 3]), [group, coutG, -1]);
+    return b.reshape(b.matmul(dyg, b.transpose(cols, [0, 2, 1])), [cout, cinG, ...kernel]);
+  }
+  const perTap = windows.map((w) => {
+    const cols = b.transpose(b.reshape(w, [0, group, cinG, P]), [0, 1, 3, 2]);
     return b.unsqueeze(b.matmul(dy4, cols), [4]); // [N, group, cout/g, cin/g, 1]
   });
-  const taps = perTap.length === 1 ? perTap[0] : b.op('Concat', perTap, { axis: 4 });
-  return b.reshape(b.reduceSum(taps, [0], false), [cout, cin / group, ...kernel]);
+  const taps = K === 1 ? perTap[0] : b.op('Concat', perTap, { axis: 4 });
+  return b.reshape(b.reduceSum(taps, [0], false), [cout, cinG, ...kernel]);
 }
 
 /** The row-major multi-index of flat index t over dims. */

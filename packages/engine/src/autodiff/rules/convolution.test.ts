@@ -14,8 +14,8 @@ import { emptyGraph, Initializer } from '../../graph/ir.ts';
 import type { Node } from '../../graph/ir.ts';
 import { newModel, writeModel } from '../../graph/onnx-io.ts';
 import { f32 } from '../../graph/tensor.ts';
-import { convInputGrad, geometry } from './conv-transpose.ts';
-import type { InputGradMethod } from './conv-transpose.ts';
+import { convInputGrad, convWeightGrad, geometry } from './conv-transpose.ts';
+import type { InputGradMethod, WeightGradMethod } from './conv-transpose.ts';
 
 let seed = 301;
 const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
@@ -76,8 +76,19 @@ describe('Conv rule emits only what is needed', () => {
   it('stride 1 with a constant W: one Conv with compile-time flipped kernels', async () => {
     expect([...(await emitted(conv([1, 3, 6, 6], [4, 3, 3, 3], { pads: p1 }, { constW: true })))]).toEqual(['Conv']);
   });
-  it('stride 2 with a constant W: one ConvTranspose', async () => {
-    expect([...(await emitted(conv([1, 3, 6, 6], [4, 3, 3, 3], { pads: p1, strides: [2, 2] }, { constW: true })))]).toEqual(['ConvTranspose']);
+  it('stride 2 with a constant W: one ConvTranspose of W itself (no copy)', async () => {
+    const spec = conv([1, 3, 6, 6], [4, 3, 3, 3], { pads: p1, strides: [2, 2] }, { constW: true });
+    expect([...(await emitted(spec))]).toEqual(['ConvTranspose']);
+    const model = checkRule(spec).model;
+    expect(model.graph.nodes.find((nd) => nd.op === 'ConvTranspose')!.inputs[1]).toBe('in1');
+    expect(model.graph.initializers.size).toBe(2); // W and the output weights of the check
+  });
+  it('W needing a gradient: no dX work when X needs none', async () => {
+    const spec: RuleCheck = { op: 'Conv', inputs: [C([2, 3, 6, 6]), X([4, 3, 3, 3])], attrs: { pads: p1 } };
+    const ops = await emitted(spec);
+    expect(ops).toContain('MatMul');
+    expect(ops).not.toContain('Conv');
+    expect(ops).not.toContain('ConvTranspose');
   });
 });
 
@@ -142,6 +153,48 @@ describe('Conv input gradient: both formulations, constant and graph-op kernels,
       expect(got.dims).toEqual(x);
       expect(maxDiff(ref.data as Float64Array, want.data as Float64Array)).toBeLessThan(1e-9);
       expect(maxDiff(got.data as Float32Array, want.data as Float64Array)).toBeLessThan(1e-4);
+    },
+  );
+});
+
+describe('Conv weight gradient: per-tap, folded and Conv forms, ⟨dY, Conv(X, W)⟩ = ⟨dW, W⟩', () => {
+  const GEOMS: [string, number[], number[], Record<string, AttrInput>][] = [
+    ['3×3 stride 1 pad 1', [2, 3, 6, 6], [4, 3, 3, 3], { pads: p1 }],
+    ['3×2 strides 3,2 asymmetric pads', [2, 3, 9, 7], [4, 3, 3, 2], { pads: [0, 2, 1, 0], strides: [3, 2] }],
+    ['group 2 dilations 2,3 strides 2,1', [2, 4, 9, 7], [6, 2, 3, 3], { pads: [1, 0, 2, 1], strides: [2, 1], dilations: [2, 3], group: 2 }],
+    ['depthwise multiplier 2, stride 2', [2, 3, 7, 7], [6, 1, 3, 3], { pads: p1, strides: [2, 2], group: 3 }],
+    ['1×1 stride 2', [3, 4, 8, 8], [5, 4, 1, 1], { strides: [2, 2] }],
+    ['SAME_UPPER stride 2, odd size', [2, 3, 9, 8], [4, 3, 3, 3], { auto_pad: 'SAME_UPPER', strides: [2, 2] }],
+    ['1-D dilation 2', [2, 3, 11], [4, 3, 3], { strides: [2], pads: [2, 1], dilations: [2] }],
+    ['3-D', [2, 2, 5, 6, 4], [2, 2, 3, 2, 3], { strides: [2, 1, 2], pads: [1, 0, 1, 1, 1, 0] }],
+  ];
+  const METHODS: WeightGradMethod[] = ['per-tap', 'fold', 'conv'];
+  it.each(GEOMS.flatMap(([name, x, w, attrs]) => METHODS.map((m) => [`${name}, ${m}`, x, w, attrs, m] as const)))(
+    '%s',
+    async (_, x, w, attrs, method) => {
+      const group = (attrs.group as number | undefined) ?? 1;
+      const node: Node = { op: 'Conv', domain: '', name: 'conv', inputs: [], outputs: [], attrs: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, toAttr(v)])) };
+      const geom = geometry(node, x.slice(2), w.slice(2), 'conv');
+      const dyDims = [x[0], w[0], ...geom.outSize];
+      const graph = emptyGraph('dw');
+      const model = newModel(graph, 17);
+      const b = new GraphBuilder(graph, 17);
+      graph.inputs.push({ name: 'x', dtype: 'float32', shape: ['N', ...x.slice(1)] }, { name: 'dy', dtype: 'float32', shape: ['N', ...dyDims.slice(1)] });
+      const wv = values(w);
+      graph.initializers.set('w', new Initializer('w', 'float32', w, f32(wv, w)));
+      const y = b.op('Conv', ['x', 'w'], attrs);
+      const dw = b.op('Identity', [convWeightGrad(b, 'x', 'dy', { geom, group, cin: x[1], cout: w[0] }, method)]);
+      graph.outputs = [y, dw].map((name) => ({ name, dtype: 'float32' as const }));
+      const [xv, dyv] = [values(x), values(dyDims)].map((v) => Float64Array.from(v, Math.fround));
+      const ref = run(model, { x: { dtype: 'float', dims: x, data: xv }, dy: { dtype: 'float', dims: dyDims, data: dyv } }, [y, dw]);
+      const dot = (a: ArrayLike<number>, c: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * c[i], 0);
+      expect(ref[dw].dims).toEqual(w);
+      const lhs = dot(dyv, ref[y].data as Float64Array);
+      expect(Math.abs(lhs - dot(ref[dw].data as Float64Array, Float64Array.from(wv, Math.fround)))).toBeLessThan(1e-9 * Math.max(1, Math.abs(lhs)));
+      const session = await ort.InferenceSession.create(writeModel(model));
+      const got = (await session.run({ x: new ort.Tensor('float32', Float32Array.from(xv), x), dy: new ort.Tensor('float32', Float32Array.from(dyv), dyDims) }))[dw];
+      await session.release();
+      expect(maxDiff(got.data as Float32Array, ref[dw].data as Float64Array)).toBeLessThan(1e-4);
     },
   );
 });

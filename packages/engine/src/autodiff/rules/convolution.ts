@@ -1,17 +1,31 @@
-// Gradient rules: convolution ops. dX is one plain Conv (flipped or sub-pixel phase kernels), never ConvTranspose.
+// Gradient rules: convolution ops. dX is a Conv with flipped kernels at stride 1 and a ConvTranspose at larger strides.
 import { attrInt, attrInts } from '../../graph/attrs.ts';
 import type { DifferentiableOp } from '../ops.ts';
 import type { GradContext, Rule } from '../rule.ts';
-import { convInputGrad, convWeightGrad, geometry, staticDims } from './conv-transpose.ts';
+import { convInputGrad, convWeightGrad, fastestInputGrad, geometry, staticDims } from './conv-transpose.ts';
 import { shapeOf } from './helpers.ts';
 
-// Why not ConvTranspose: on onnxruntime-node 1.30 CPU (2 threads, float32, batch 32; bench/conv-grad.ts)
-// ConvTranspose takes ~1.3x the forward Conv at stride 1 and 7-10x at stride 2, while the Conv
-// formulations here stay close to the forward Conv; the measured table is in bench/conv-grad.ts.
-// Stride 1: Conv(dY, flip(Wᵀ)) with pads (K−1)·d − p. Stride s > 1: one Conv producing the s² sub-pixel
-// phases as channels (kernels of ⌈K/s⌉ taps), interleaved with DepthToSpace and cropped.
+// dX formulations measured by bench/conv-grad.ts: onnxruntime-node 1.30 CPU, 2 intra-op threads, optimization
+// 'all', float32, batch 32, best of 2 × 120 round-robin runs, ms:
+//                        forward  ConvTranspose  Conv: flipped (s1) / sub-pixel + DepthToSpace (s2)
+//   3→16   32² 3×3 s1      0.49       0.87        0.95
+//   16→32  32² 3×3 s1      2.11       4.10        1.99
+//   64→64  16² 3×3 s1      3.04       5.20        3.06
+//   64→64   8² 3×3 s1      0.80       1.31        0.75
+//   dw32   32² 3×3 s1      1.05       5.11        1.04
+//   g4 32→32 16² 3×3 s1    0.77       1.57        0.72
+//   16→32  32² 1×1 s1      0.93       0.84        0.78
+//   16→32  32² 3×3 s2      0.70       1.20        2.20   (sub-pixel + Transpose 3.57; zero-dilated dY + Conv 5.13)
+//   64→128 16² 3×3 s2      1.76       2.37        7.55   (13.39; 16.23)
+//   dw32   32² 3×3 s2      0.58       1.67        4.18   (12.61; 8.50)
+//   16→32  32² 1×1 s2      0.34       0.45        2.03   (2.05; 3.75)
+// At stride 1 the flipped-kernel Conv costs what the forward does and ConvTranspose up to 4.9x more
+// (depthwise). At stride 2 ConvTranspose is 1.3-2.9x the forward and beats every Conv form: the sub-pixel
+// phase Conv itself is cheap, but onnxruntime's DepthToSpace/Transpose interleave is not. The sub-pixel
+// form (conv-transpose.ts) remains the fallback where ConvTranspose's attributes cannot express the crop.
+// dW (training only): see fastestWeightGrad in conv-transpose.ts.
 
-// d Conv(X, W, B) = (ConvTranspose(dY, W), Conv(Xᵀ, dYᵀ)ᵀ, Σ_{n, spatial} dY)
+// d Conv(X, W, B) = (ConvTranspose(dY, W), Σ_{n,p} dY ⊗ window(X), Σ_{n, spatial} dY)
 const conv: Rule = (ctx: GradContext) => {
   const { b, node, x: [x, w, bias], dy: [dy], needs } = ctx;
   const group = attrInt(node, 'group', 1);
@@ -19,9 +33,11 @@ const conv: Rule = (ctx: GradContext) => {
   const wShape = staticDims(node, w, shapeOf(ctx, w));
   const kernel = attrInts(node, 'kernel_shape', wShape.slice(2));
   const spec = { geom: geometry(node, xShape.slice(1), kernel, 'conv'), group, cin: xShape[0], cout: wShape[0] };
-  // A constant W (an initializer nobody trains) gets its phase kernels computed here, on the CPU.
+  // A constant W (an initializer nobody trains) gets its flipped kernels computed here, on the CPU;
+  // ConvTranspose takes W itself.
   const init = b.graph.initializers.get(w);
-  const dx = needs[0] ? convInputGrad(b, dy!, init && !needs[1] ? init.tensor : w, spec) : undefined;
+  const method = fastestInputGrad(spec.geom);
+  const dx = needs[0] ? convInputGrad(b, dy!, init && !needs[1] && method === 'conv' ? init.tensor : w, spec, method) : undefined;
   const dw = needs[1] ? convWeightGrad(b, x, dy!, spec) : undefined;
   const db = bias && needs[2] ? b.reduceSum(dy!, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
   return [dx, dw, db];

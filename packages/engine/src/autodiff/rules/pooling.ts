@@ -8,13 +8,23 @@ import { convInputGrad, fastestInputGrad, geometry, padOrCrop, staticDims, unfla
 import type { Geometry, InputGradMethod } from './conv-transpose.ts';
 import { shapeOf } from './helpers.ts';
 
-// Formulations chosen by bench/conv-grad.ts (onnxruntime-node 1.30 CPU, 2 threads, batch 32; numbers there).
-// MaxPool: gather the K window taps as channels (K strided Slices + Concat), mask the first max with
-// Equal/CumSum/Relu, multiply by dY, scatter back with ConvTranspose and one-hot kernels. As col2im,
-// ConvTranspose beat the equivalent Conv (onnxruntime's NCHWc Conv is slow on [N·C, K] batches) and
-// DepthToSpace; ArgMax with an int64 one-hot was no faster (and WebGPU's Equal lacks int64); Mul beat a
-// broadcasting Where. AveragePool: the transposed convolution with a constant kernel (ConvTranspose, or
-// Conv at stride 1), ~4x faster than upsampling dY with Expand.
+// Formulations chosen by bench/conv-grad.ts: onnxruntime-node 1.30 CPU, 2 intra-op threads, float32, batch 32,
+// best of 3 × 120 round-robin runs, ms. MaxPool dX:
+//                        forward  rule   SpaceToDepth  ArgMax   Conv    Where  per-offset
+//                                        gather        one-hot  col2im         loop
+//   16ch 32² 2×2 s2        0.35   2.21   1.57          2.33     3.06    2.38    9.03
+//   64ch 32² 2×2 s2        1.20  10.55   6.80         11.82    17.21   11.92   38.32
+//   16ch 32² 3×3 s2 p1     0.38   4.27   —             6.10     8.62    5.94   22.09
+//   64ch 32² 3×3 s2 p1     1.15  25.97   —            24.36    32.35   25.29   84.03
+//   16ch 16² 3×3 s1 p1     0.20   2.80   —             3.66     4.80    3.84    3.00
+// The rule: K strided Slices + Concat gather the windows as channels, Equal/Cast/CumSum/Sub/Relu mask the
+// first max, Mul by dY (a broadcasting Where is slower), ConvTranspose with one-hot kernels scatters back
+// (onnxruntime's NCHWc Conv is slow on [N·C, K] batches; DepthToSpace was slower too, 2.65 / 11.21 ms).
+// SpaceToDepth is faster for kernel == stride but missing from onnxruntime's WebGPU kernels; the ArgMax
+// one-hot needs an int64 Equal, which WebGPU lacks. The cost is the K-fold window tensor (~7 passes over it).
+// AveragePool dX: the transposed convolution with a constant kernel, ConvTranspose (Conv at stride 1):
+//   16ch 32² 2×2 s2: forward 0.31, rule 0.71, sub-pixel Conv 1.57, Expand upsampling 2.70
+//   64ch 32² 3×3 s2 p1: forward 1.14, rule 4.78, sub-pixel Conv 11.39
 
 /** −FLT_MAX: pads MaxPool windows; finite, so the window gather stays exact on every backend. */
 const LOWEST = -3.4028234663852886e38;

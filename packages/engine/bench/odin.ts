@@ -65,6 +65,8 @@ const sessionOptions = (profile?: string): ort.InferenceSession.SessionOptions =
   intraOpNumThreads: THREADS,
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
+  // As the engine's runtime does (runtime/session.ts): idle intra-op threads sleep instead of spinning.
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
   ...(profile ? { enableProfiling: true, profileFilePrefix: profile } : {}),
 });
 

@@ -16,7 +16,7 @@ export interface ItemSource {
   items(start: number, chunk: number): AsyncIterable<Item[]>;
 }
 
-/** Wraps a reader: validates options, groups raw items into windows of `batchSize` and reports skips. */
+/** Wraps a reader: validates options, groups raw items into windows of `batchSize` (one batch per window, empty if all were skipped) and reports skips. */
 export function makeDataset(src: ItemSource): Dataset {
   const { name, size, labels } = src;
   return {
@@ -34,12 +34,12 @@ export function makeDataset(src: ItemSource): Dataset {
           if ('skip' in item) onSkip?.({ id: item.id, reason: item.skip });
           else batch.push(item);
           if (++seen % batchSize === 0) {
-            if (batch.length > 0) yield batch;
+            yield batch;
             batch = [];
           }
         }
       }
-      if (batch.length > 0) yield batch;
+      if (seen % batchSize !== 0) yield batch;
     },
   };
 }

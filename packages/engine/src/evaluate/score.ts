@@ -79,55 +79,22 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
       scores.odin.push(Array.from(odin.subarray(i * E, (i + 1) * E)));
     });
   };
-  type Pending = { at: number; skip: SkipReport };
-  const keep = (skips: Pending[]) => scores.skipped.push(...skips.map((p) => p.skip));
-  const moveTo = (to: number) => {
-    if (to > scores.next) opts.progress?.advance(phase, to - scores.next);
-    scores.next = Math.max(scores.next, to);
-  };
   while (scores.next < end) {
-    // Windows of exactly `bs` raw positions from `next` (see Dataset.batches). None may cross `end`,
+    // Windows of exactly `bs` raw positions, one batch each (see Dataset.batches). None may cross `end`,
     // so for the last one the batch size shrinks and the reader restarts there.
     const bs = Math.min(opts.batchSize, end - scores.next);
-    // Skip reports arrive before their window's batch, and a window whose items were all skipped
-    // yields nothing: `base` is the start of the window the latest report belongs to.
-    let base = scores.next;
-    let inWindow = 0;
-    let pending: Pending[] = [];
-    const onSkip = (skip: SkipReport) => {
-      if (inWindow === bs) [base, inWindow] = [base + bs, 0];
-      inWindow++;
-      pending.push({ at: base, skip });
-    };
-    let restart = false;
-    for await (const samples of opts.dataset.batches({ start: scores.next, batchSize: bs, onSkip })) {
-      if (inWindow === bs) [base, inWindow] = [base + bs, 0];
-      const windowStart = base;
-      const current = pending.filter((p) => p.at === windowStart);
-      // The windows before this one (if any) were all skipped: they are done.
-      keep(pending.filter((p) => p.at < Math.min(windowStart, end)));
-      pending = [];
-      moveTo(Math.min(windowStart, end));
-      if (windowStart >= end) break;
-      if (windowStart + bs > end) {
-        restart = true;
-        break;
-      }
+    const skipped: SkipReport[] = [];
+    const from = scores.next;
+    for await (const samples of opts.dataset.batches({ start: scores.next, batchSize: bs, onSkip: (s) => skipped.push(s) })) {
       if (opts.signal?.aborted) throw new CancelledError(scores);
       if (samples.length > 0) await run(samples);
-      keep(current);
-      moveTo(windowStart + bs);
-      [base, inWindow] = [scores.next, 0];
-      if (end - scores.next < bs) {
-        restart = true;
-        break;
-      }
+      const windowEnd = Math.min(scores.next + bs, end);
+      scores.skipped.push(...skipped.splice(0));
+      opts.progress?.advance(phase, windowEnd - scores.next);
+      scores.next = windowEnd;
+      if (end - scores.next < bs) break;
     }
-    if (!restart) {
-      // The reader ran out (or reached past `end`): the rest of the range was all skipped.
-      keep(pending.filter((p) => p.at < end));
-      moveTo(end);
-    }
+    if (scores.next === from) throw new Error(`${opts.dataset.name} ended at position ${from}, before the ${end} items it reports`);
   }
   return scores;
 }

@@ -37,8 +37,8 @@ export interface BatchOptions {
  *
  * Batch `k` covers raw positions `[start + k·batchSize, start + (k+1)·batchSize)`; corrupt items in
  * that window are reported through `onSkip` and left out, so a batch can be shorter than `batchSize`
- * (a window whose items were all skipped yields nothing). To resume after consuming `e` samples and
- * seeing `s` skips, pass `start + e + s`.
+ * (a window whose items were all skipped yields an empty batch). Every window yields exactly one batch,
+ * so the k-th batch always ends at raw position `start + (k+1)·batchSize` (or the end of the set).
  */
 export interface Dataset {
   /** The spec or path exactly as given to the opener. */

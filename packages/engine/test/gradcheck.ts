@@ -4,7 +4,7 @@ import { buildGradient } from '../src/autodiff/driver.ts';
 import { GraphBuilder } from '../src/graph/builder.ts';
 import type { AttrInput } from '../src/graph/attrs.ts';
 import { emptyGraph, Initializer } from '../src/graph/ir.ts';
-import type { Model } from '../src/graph/ir.ts';
+import type { Dim, Model } from '../src/graph/ir.ts';
 import { newModel } from '../src/graph/onnx-io.ts';
 import { f32, i64 } from '../src/graph/tensor.ts';
 import { run } from './reference/interpreter.ts';
@@ -42,9 +42,21 @@ export const mulberry = mulberry32;
 
 const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 
-/** Builds op(inputs), seeds each float output with random weights, and compares the VJP to central differences. */
-export function checkRule(spec: RuleCheck): RuleCheckResult {
-  const rand = mulberry(spec.seed ?? 1);
+/** A one-node graph op(inputs): float inputs are graph inputs (values rounded to float32), the rest initializers. */
+export interface OpGraph {
+  model: Model;
+  b: GraphBuilder;
+  /** float64 feeds for the differentiable inputs. */
+  feeds: Record<string, RefTensor>;
+  wrt: string[];
+  outs: string[];
+}
+
+/**
+ * Builds op(inputs) for `spec`. `declared` optionally gives the shapes the graph declares for the
+ * differentiable inputs (by input index), e.g. with a symbolic batch dim; the feeds keep concrete dims.
+ */
+export function buildOpGraph(spec: RuleCheck, rand: () => number, declared: Record<number, Dim[]> = {}): OpGraph {
   const graph = emptyGraph(spec.op);
   const opset = spec.opset ?? 17;
   const model = newModel(graph, opset);
@@ -60,12 +72,19 @@ export function checkRule(spec: RuleCheck): RuleCheckResult {
     if ('int64' in inp) graph.initializers.set(name, new Initializer(name, 'int64', inp.dims, i64(values, inp.dims)));
     else if ('constant' in inp) graph.initializers.set(name, new Initializer(name, 'float32', inp.dims, f32(values, inp.dims)));
     else {
-      graph.inputs.push({ name, dtype: 'float32', shape: inp.dims });
-      feeds[name] = { dtype: 'float', dims: inp.dims, data: Float64Array.from(values) };
+      graph.inputs.push({ name, dtype: 'float32', shape: declared[k] ?? inp.dims });
+      feeds[name] = { dtype: 'float', dims: inp.dims, data: Float64Array.from(Float32Array.from(values)) };
       wrt.push(name);
     }
   });
   const outs = b.node(spec.op, names, spec.attrs ?? {}, spec.outputs ?? 1);
+  return { model, b, feeds, wrt, outs };
+}
+
+/** Builds op(inputs), seeds each float output with random weights, and compares the VJP to central differences. */
+export function checkRule(spec: RuleCheck): RuleCheckResult {
+  const rand = mulberry(spec.seed ?? 1);
+  const { model, b, feeds, wrt, outs } = buildOpGraph(spec, rand);
   // Probe the output shapes once to size the random output weights.
   const probe = run(model, feeds, outs);
   const weights: Record<string, Float64Array> = {};

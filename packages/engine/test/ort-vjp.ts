@@ -2,12 +2,10 @@
 // to check that ORT accepts the emitted nodes at the model's opset and computes the same gradients.
 import * as ort from 'onnxruntime-node';
 import { buildGradient } from '../src/autodiff/driver.ts';
-import { GraphBuilder } from '../src/graph/builder.ts';
-import { emptyGraph, Initializer } from '../src/graph/ir.ts';
 import type { Dim, Model } from '../src/graph/ir.ts';
-import { newModel, writeModel } from '../src/graph/onnx-io.ts';
-import { f32, i64 } from '../src/graph/tensor.ts';
-import { mulberry } from './gradcheck.ts';
+import { writeModel } from '../src/graph/onnx-io.ts';
+import { f32 } from '../src/graph/tensor.ts';
+import { buildOpGraph, mulberry } from './gradcheck.ts';
 import type { RuleCheck } from './gradcheck.ts';
 import { run } from './reference/interpreter.ts';
 import type { RefTensor } from './reference/interpreter.ts';
@@ -21,7 +19,6 @@ export interface OrtVjpResult {
   emitted: Set<string>;
 }
 
-const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 
 interface VjpGraph {
   model: Model;
@@ -40,30 +37,10 @@ interface VjpGraph {
 function buildVjp(spec: RuleCheck, weight?: () => number, declared: Record<number, Dim[]> = {}): VjpGraph {
   const rand = mulberry(spec.seed ?? 1);
   const w = weight ?? (() => rand() * 2 - 1);
-  const graph = emptyGraph(spec.op);
-  const opset = spec.opset ?? 17;
-  const model = newModel(graph, opset);
-  const b = new GraphBuilder(graph, opset);
-  const feeds: Record<string, RefTensor> = {};
+  const { model, b, feeds, wrt, outs } = buildOpGraph(spec, rand, declared);
+  const graph = model.graph;
   const ortFeeds: Record<string, ort.Tensor> = {};
-  const names: string[] = [];
-  const wrt: string[] = [];
-  spec.inputs.forEach((inp, k) => {
-    if ('omitted' in inp) return names.push('');
-    const name = `in${k}`;
-    names.push(name);
-    const values = inp.values ?? Array.from({ length: size(inp.dims) }, () => rand() * 2 - 1);
-    if ('int64' in inp) graph.initializers.set(name, new Initializer(name, 'int64', inp.dims, i64(values, inp.dims)));
-    else if ('constant' in inp) graph.initializers.set(name, new Initializer(name, 'float32', inp.dims, f32(values, inp.dims)));
-    else {
-      const v32 = Float32Array.from(values);
-      graph.inputs.push({ name, dtype: 'float32', shape: declared[k] ?? inp.dims });
-      feeds[name] = { dtype: 'float', dims: inp.dims, data: Float64Array.from(v32) };
-      ortFeeds[name] = new ort.Tensor('float32', v32, inp.dims);
-      wrt.push(name);
-    }
-  });
-  const outs = b.node(spec.op, names, spec.attrs ?? {}, spec.outputs ?? 1);
+  for (const name of wrt) ortFeeds[name] = new ort.Tensor('float32', Float32Array.from(feeds[name].data as Float64Array), feeds[name].dims);
   const probe = run(model, feeds, outs);
   const seeds = outs
     .filter((o) => probe[o].dtype === 'float')

@@ -4,6 +4,7 @@ import { WEBGPU_OPS } from '../autodiff/ops.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import { cloneModel } from '../graph/ir.ts';
 import type { Dim, Graph, Model, Node, ValueInfo } from '../graph/ir.ts';
+import { foldConstants } from '../graph/fold.ts';
 import { pruneDead, renameValue, topoSort } from '../graph/prune.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { f32, i64 } from '../graph/tensor.ts';
@@ -59,6 +60,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   checkOpset(source);
   const model = cloneModel(source);
   const g = model.graph;
+  foldConstants(g);
   // A copy: renaming the model's values below must not change what the report says.
   const input = { ...findImageInput(model, options.input) };
   checkDynamicBatch(input);

@@ -4,6 +4,7 @@ import { DIFFERENTIABLE_OPS } from '../autodiff/ops.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import { cloneModel } from '../graph/ir.ts';
 import type { Model } from '../graph/ir.ts';
+import { foldConstants } from '../graph/fold.ts';
 import { pruneDead, topoSort } from '../graph/prune.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { i64 } from '../graph/tensor.ts';
@@ -25,6 +26,7 @@ export interface TrainingGraph {
 export function buildTrainingGraph(source: Model): TrainingGraph {
   const model = cloneModel(source);
   const g = model.graph;
+  foldConstants(g);
   const input = findImageInput(model).name;
   const types = inferShapes(model);
   const { name: logits, numClasses } = findLogits(model, types);

@@ -14,6 +14,7 @@ import { f32 } from '../src/graph/tensor.ts';
 import { convInputGrad, convWeightGrad, geometry, padOrCrop } from '../src/autodiff/rules/conv-transpose.ts';
 import type { ConvSpec, Geometry } from '../src/autodiff/rules/conv-transpose.ts';
 import { averagePoolInputGrad, averagePoolScale, firstMax, gatherWindows, maxPoolInputGrad, scatterWindows } from '../src/autodiff/rules/pooling.ts';
+import { mulberry32 } from '../src/preprocess/random.ts';
 
 const BATCH = 32;
 const OPSET = 17;
@@ -23,16 +24,6 @@ const LOWEST = -3.4028234663852886e38;
 const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(7);
 /** Random values; `levels` > 0 rounds them to that many levels, so MaxPool windows have ties. */
 const randomTensor = (dims: number[], levels = 0) =>

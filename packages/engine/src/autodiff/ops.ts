@@ -20,15 +20,15 @@ export const NON_DIFFERENTIABLE_OPS = [
 /**
  * Every op the engine emits (gradient rules, ODIN graph, training graph). Each one is implemented by
  * onnxruntime-node's CPU and CUDA providers and onnxruntime-web's WASM backend at opsets 13–21
- * (onnxruntime docs/OperatorKernels.md, 1.30), and by the WebGPU provider (WEBGPU_OPS below) except the
- * small integer shape computations in CPU_SHAPE_OPS. So the rules use Where/Mul/comparisons rather than
- * And, Or, Sign, Max or Min, which WebGPU lacks.
+ * (onnxruntime docs/OperatorKernels.md, 1.30), and by the WebGPU provider (WEBGPU_OPS below). So the rules
+ * use Where/Mul/comparisons rather than And, Or, Sign, Max or Min, and Expand rather than ConstantOfShape.
+ * NOTE: WebGPU's Range and Equal have no int64 kernels; only the Gather rule's one-hot for indices known
+ * only at run time uses them on int64 (a few elements), and those nodes run on the CPU.
  * NOTE: WebGPU also lacks MaxPool's Indices output, ScatterND/ScatterElements with reduction, SpaceToDepth
  * and double precision, which is why no rule uses them.
  */
 export const EMITTED_OPS = [
-  'Abs', 'Add', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Clip', 'Concat',
-  'ConstantOfShape', 'Conv', 'ConvTranspose', 'Cos', 'CumSum', 'DepthToSpace', 'Div', 'Equal', 'Erf', 'Exp',
+  'Abs', 'Add', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Clip', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'CumSum', 'DepthToSpace', 'Div', 'Equal', 'Erf', 'Exp',
   'Expand', 'Flatten', 'Floor', 'Gather', 'GatherElements', 'Gemm', 'GlobalAveragePool', 'GlobalMaxPool',
   'Greater', 'GreaterOrEqual', 'Identity', 'LayerNormalization', 'LeakyRelu', 'Less', 'LessOrEqual', 'Log',
   'MatMul', 'MaxPool', 'Mul', 'Neg', 'Not', 'Pad', 'Pow', 'Range',
@@ -36,8 +36,6 @@ export const EMITTED_OPS = [
   'Sigmoid', 'Sin', 'Slice', 'Softmax', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Tanh',
   'Tile', 'Transpose', 'Unsqueeze', 'Where',
 ] as const;
-/** Emitted ops that run on the CPU under WebGPU: int64 shape and index computations, a few elements each. */
-export const CPU_SHAPE_OPS = new Set(['ConstantOfShape', 'Range']);
 export type EmittedOp = (typeof EMITTED_OPS)[number];
 
 /**

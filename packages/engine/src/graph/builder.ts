@@ -122,6 +122,7 @@ export class GraphBuilder {
 
   /** A float32 tensor of zeros shaped like `like`. */
   zerosLike(like: string): string {
-    return this.op('ConstantOfShape', [this.shape(like)], { value: { type: 'tensor', value: f32([0], [1]) } });
+    // Expand rather than ConstantOfShape, which the WebGPU provider lacks.
+    return this.expand(this.scalar(0), this.shape(like));
   }
 }

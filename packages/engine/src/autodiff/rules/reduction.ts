@@ -5,6 +5,7 @@ import type { Dim } from '../../graph/ir.ts';
 import type { DifferentiableOp } from '../ops.ts';
 import type { GradContext, Rule } from '../rule.ts';
 import { shapeOf } from './helpers.ts';
+import { f32 } from '../../graph/tensor.ts';
 
 /** The normalized, sorted reduced axes of a Reduce* node, or 'none' where it is the identity. */
 function reducedAxes(ctx: GradContext): number[] | 'none' {
@@ -56,7 +57,7 @@ function positions(ctx: GradContext, x: string, axes: number[]): string {
   const grid = shape.map((d, i) => (axes.includes(i) ? d : 1));
   if (grid.every((d) => typeof d === 'number')) {
     const total = (grid as number[]).reduce((p, q) => p * q, 1);
-    return b.reshape(b.op('Range', [b.scalar(0), b.scalar(total), b.scalar(1)]), grid as number[]);
+    return b.constant(f32(Float32Array.from({ length: total }, (_, i) => i), grid as number[]), 'positions');
   }
   let shp: string | undefined;
   const shapeOfX = () => (shp ??= b.shape(x));

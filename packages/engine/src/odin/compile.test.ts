@@ -6,6 +6,7 @@ import { emptyGraph } from '../graph/ir.ts';
 import type { Dim } from '../graph/ir.ts';
 import { newModel, writeModel } from '../graph/onnx-io.ts';
 import { f32 } from '../graph/tensor.ts';
+import { NETS } from '../../test/nets.ts';
 import { compileOdin } from './compile.ts';
 
 /** A linear classifier whose input and an internal value use the contract's own names. */
@@ -66,5 +67,13 @@ describe('compileOdin model handling', () => {
   it('rejects a bad normalisation', () => {
     expect(() => compileOdin(linear('x', ['N', 4]), { mean: [0.5], std: [0] })).toThrow(/std must be positive/);
     expect(() => compileOdin(linear('x', ['N', 4]), { mean: [0.1, 0.2, 0.3], std: [1, 1, 1] })).toThrow(/no channel axis/);
+  });
+});
+
+describe('compile report', () => {
+  it('lists only the model’s own ops that WebGPU lacks: the emitted gradient stays on the GPU', () => {
+    const fallbacks = Object.fromEntries(NETS.map((n) => [n.name, compileOdin(n.build({ size: 16 })).report.webgpuFallbacks]));
+    // HardSwish is the depthwise net's own activation; its gradient is built from GPU ops.
+    expect(fallbacks).toEqual({ densenet: [], resnet: [], mobilenet: ['HardSwish'], vit: [] });
   });
 });

@@ -54,6 +54,8 @@ export async function createOrtSession(
   const session = await ort.InferenceSession.create(model, {
     executionProviders,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    // Errors only: the provider's notes on shape ops kept on the CPU are expected, not a user's concern.
+    logSeverityLevel: 3,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
     // Idle intra-op threads sleep rather than spin. A gradient graph has hundreds of small nodes, and on a
     // shared few-core machine spinning threads steal the cores the work needs: ODIN's median batch time on

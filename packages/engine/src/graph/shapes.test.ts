@@ -1,6 +1,7 @@
 // Shape inference: symbolic batch dims, conv/pool arithmetic, and shape-value propagation through PyTorch-style
 // Shape → Gather → Concat → Reshape chains.
 import { describe, expect, it } from 'vitest';
+import { floats } from './attrs.ts';
 import { GraphBuilder } from './builder.ts';
 import { emptyGraph } from './ir.ts';
 import type { Dim } from './ir.ts';
@@ -51,6 +52,11 @@ describe('inferShapes', () => {
     expect(build(['N', 3, 5], (b) => b.reduce('ReduceMean', 'x', [-1], true), 18).shape).toEqual(['N', 3, 1]);
     expect(build(['N', 3, 5], (b) => b.transpose('x', [2, 0, 1])).shape).toEqual([5, 'N', 3]);
     expect(build(['N', 3, 5], (b) => b.matmul('x', b.constant({ dtype: 'float32', dims: [5, 7], data: new Float32Array(35) }))).shape).toEqual(['N', 3, 7]);
+  });
+
+  it('gives Constant nodes their shapes, value_floats included', () => {
+    expect(build(['N'], (b) => b.node('Constant', [], { value_floats: floats([1, 2, 3]) })[0]).shape).toEqual([3]);
+    expect(build(['N'], (b) => b.node('Constant', [], { value_ints: [4, 5] })[0])).toEqual({ dtype: 'int64', shape: [2], value: [4, 5] });
   });
 
   it('slices and gathers with static and clamped bounds', () => {

@@ -1,5 +1,5 @@
 // Static shape inference with symbolic dims, plus value propagation for small integer (shape) tensors.
-import { attrInt, attrInts, attrString, attrTensor } from './attrs.ts';
+import { attrFloats, attrInt, attrInts, attrString, attrTensor } from './attrs.ts';
 import type { DType, Dim, Model, Node } from './ir.ts';
 import { dtypeFromOnnx, intValues } from './tensor.ts';
 
@@ -148,7 +148,7 @@ const variadic: Infer = (_n, ins) => {
   return [{ dtype: ins[0]!.dtype, shape: shapes.every(Boolean) ? broadcastShapes(...(shapes as Dim[][])) : undefined }];
 };
 
-function reduce(node: Node, ins: (ValueType | undefined)[], axesInputFrom: number, opset: number): ValueType[] {
+function reduce(node: Node, ins: (ValueType | undefined)[], opset: number): ValueType[] {
   const x = ins[0]!;
   const keep = attrInt(node, 'keepdims', 1) === 1;
   const axesAsInput = node.op === 'ReduceSum' ? opset >= 13 : opset >= 18;
@@ -158,7 +158,6 @@ function reduce(node: Node, ins: (ValueType | undefined)[], axesInputFrom: numbe
   const noop = attrInt(node, 'noop_with_empty_axes', 0) === 1;
   if ((!axes || axes.length === 0) && noop) return [{ dtype: x.dtype, shape: x.shape }];
   const set = new Set((axes && axes.length ? axes : x.shape.map((_, i) => i)).map((a) => normAxis(a, rank)));
-  void axesInputFrom;
   const shape = x.shape.flatMap((d, i) => (set.has(i) ? (keep ? [1] : []) : [d]));
   return [{ dtype: x.dtype, shape }];
 }
@@ -211,9 +210,8 @@ const INFER: Record<string, Infer> = {
     if (t) return [{ dtype: t.dtype, shape: t.dims, value: t.dtype === 'int64' && t.data.length <= MAX_VALUE_SIZE ? intValues(t) : undefined }];
     const f = node.attrs['value_float'];
     if (f) return [{ dtype: 'float32', shape: [] }];
-    const fs = attrInts(node, 'value_floats');
-    if (node.attrs['value_floats']) return [{ dtype: 'float32', shape: [(node.attrs['value_floats'].value as number[]).length] }];
-    void fs;
+    const fs = attrFloats(node, 'value_floats');
+    if (fs) return [{ dtype: 'float32', shape: [fs.length] }];
     const i = attrInt(node, 'value_int');
     if (i !== undefined) return [{ dtype: 'int64', shape: [], value: [i] }];
     const is = attrInts(node, 'value_ints');
@@ -305,18 +303,18 @@ const INFER: Record<string, Infer> = {
   },
   Softmax: same,
   LogSoftmax: same,
-  ArgMax: (node, ins) => reduce({ ...node, op: 'ReduceMax', attrs: { ...node.attrs, axes: { type: 'ints', value: [attrInt(node, 'axis', 0)] } } }, ins, -1, 13).map((t) => ({ ...t, dtype: 'int64' as DType })),
-  ReduceSum: (node, ins, opset) => reduce(node, ins, 1, opset),
-  ReduceMean: (node, ins, opset) => reduce(node, ins, 1, opset),
-  ReduceMax: (node, ins, opset) => reduce(node, ins, 1, opset),
-  ReduceMin: (node, ins, opset) => reduce(node, ins, 1, opset),
+  ArgMax: (node, ins) => reduce({ ...node, op: 'ReduceMax', attrs: { ...node.attrs, axes: { type: 'ints', value: [attrInt(node, 'axis', 0)] } } }, ins, 13).map((t) => ({ ...t, dtype: 'int64' as DType })),
+  ReduceSum: reduce,
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  ReduceMin: reduce,
   ReduceProd: (node, ins, opset) => {
-    const out = reduce(node, ins, 1, opset);
+    const out = reduce(node, ins, opset);
     const v = ins[0]?.value;
     if (v && out[0].shape && out[0].shape.length <= 1) out[0].value = [v.reduce((a, b) => dimArith('Mul', a, b), 1 as Dim)];
     return out;
   },
-  ReduceL2: (node, ins, opset) => reduce(node, ins, 1, opset),
+  ReduceL2: reduce,
   Flatten: (node, [x]) => {
     if (!x?.shape) return [{ dtype: x!.dtype }];
     const axis = normAxis(attrInt(node, 'axis', 1), x.shape.length);
@@ -359,13 +357,12 @@ const INFER: Record<string, Infer> = {
     if (ins.every((t) => t?.value) && shape.length === 1) out.value = ins.flatMap((t) => t!.value!);
     return [out];
   },
-  Split: (node, ins, opset) => {
+  Split: (node, ins) => {
     const x = ins[0]!;
     if (!x.shape) return node.outputs.map(() => ({ dtype: x.dtype }));
     const axis = normAxis(attrInt(node, 'axis', 0), x.shape.length);
     const sizes = attrInts(node, 'split') ?? ins[1]?.value;
     const n = node.outputs.length;
-    void opset;
     return node.outputs.map((_, i) => {
       const shape = [...x.shape!];
       const d = x.shape![axis];

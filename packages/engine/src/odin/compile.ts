@@ -64,8 +64,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   // A copy: renaming the model's values below must not change what the report says.
   const input = { ...findImageInput(model, options.input) };
   checkDynamicBatch(input);
-  const types = inferShapes(model);
-  const logits = findLogits(model, types, options.logits);
+  const logits = findLogits(model, inferShapes(model), options.logits);
 
   // Free the contract's names in case the model uses them internally.
   const taken = new Set([...g.nodes.flatMap((n) => n.outputs), ...g.inputs.map((v) => v.name), ...g.initializers.keys()]);
@@ -75,8 +74,6 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
     if (taken.has(name)) {
       const renamed = `model/${name}`;
       renameValue(g, name, renamed);
-      const t = types.get(name);
-      if (t) types.set(renamed, t);
       if (modelInput === name) modelInput = renamed;
       if (logitsName === name) logitsName = renamed;
     }
@@ -89,11 +86,13 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   // image -> (image - mean) / std -> the model's own input.
   const image: ValueInfo = { name: ODIN_IO.inputs.image, dtype: 'float32', shape: imageShape };
   normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
-  const otherInputs = g.inputs.filter((v) => v.name !== modelInput).map((v) => v.name);
+  const logitInputs = new Set(ancestorNodes(g.nodes, logitsName).flatMap((n) => n.inputs));
+  const used = g.inputs.filter((v) => v.name !== modelInput && logitInputs.has(v.name)).map((v) => v.name);
+  if (used.length)
+    throw new UnsupportedModelError(`the logits depend on model inputs other than the image (${used.join(', ')}); an ODIN graph takes only the image, so fold those inputs into the model or make them initializers`);
   g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: ['E'] }];
-  types.set(image.name, { dtype: 'float32', shape: imageShape });
-  // The gradient rules also need the types of the normalisation's intermediate values (e.g. image − mean).
-  for (const [name, t] of inferShapes(model)) if (!types.has(name)) types.set(name, t);
+  // Inferred again: the gradient rules need the types of the renamed values and the normalisation's.
+  const types = inferShapes(model);
   const forward = forwardNodes(g, image.name, logitsName);
 
   const T = ODIN_IO.inputs.temperature;
@@ -102,12 +101,12 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   b.op('Identity', [L]);
   g.nodes[g.nodes.length - 1].outputs = [out.logits];
   const softmax = b.op('Softmax', [L], { axis: -1 });
-  rename(g, b.reduce('ReduceMax', softmax, [1], false), out.msp);
+  renameValue(g, b.reduce('ReduceMax', softmax, [1], false), out.msp);
   const m = b.reduce('ReduceMax', L, [1], true);
   const lse = b.add(m, b.op('Log', [b.reduceSum(b.op('Exp', [b.sub(L, m)]), [1], true)]));
-  rename(g, b.squeeze(lse, [1]), out.energy);
+  renameValue(g, b.squeeze(lse, [1]), out.energy);
   const prediction = b.op('ArgMax', [L], { axis: 1, keepdims: 0 });
-  rename(g, prediction, out.prediction);
+  renameValue(g, prediction, out.prediction);
 
   // d/dL of Σ_n CE(L_n/T, ŷ_n) = (softmax(L/T) − onehot(ŷ)) / T, row by row.
   const classes = b.constant(i64(Array.from({ length: logits.numClasses }, (_, k) => k)), 'classes');
@@ -126,7 +125,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const L2 = duplicate(b, forward, image.name, stacked, L);
   const odinFlat = b.reduce('ReduceMax', b.op('Softmax', [b.div(L2, T)], { axis: -1 }), [1], false);
   const byEps = b.reshape(odinFlat, b.op('Concat', [b.shape(ODIN_IO.inputs.epsilon), b.ints([-1])], { axis: 0 }));
-  rename(g, b.transpose(byEps, [1, 0]), out.odin);
+  renameValue(g, b.transpose(byEps, [1, 0]), out.odin);
 
   g.outputs = [
     { name: out.logits, dtype: 'float32', shape: ['N', logits.numClasses] },
@@ -137,9 +136,6 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   ];
   g.valueInfo = new Map();
   pruneDead(g);
-  const used = otherInputs.filter((name) => g.nodes.some((n) => n.inputs.includes(name)));
-  if (used.length)
-    throw new UnsupportedModelError(`the logits depend on model inputs other than the image (${used.join(', ')}); an ODIN graph takes only the image, so fold those inputs into the model or make them initializers`);
   topoSort(g);
   model.metadata.set('odin:compiled', 'odin');
   model.metadata.set('odin:mean', norm.mean.join(','));
@@ -162,7 +158,6 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   };
 }
 
-const rename = renameValue;
 
 interface Normalization {
   mean: number[];
@@ -234,10 +229,15 @@ function forwardNodes(g: Graph, image: string, logits: string): Node[] {
     n.outputs.forEach((o) => dependsOnImage.add(o));
     onPath.push(n);
   }
-  const needed = new Set([logits]);
+  return ancestorNodes(onPath, logits);
+}
+
+/** The nodes of `nodes` (in order) that `target` depends on. */
+function ancestorNodes(nodes: Node[], target: string): Node[] {
+  const needed = new Set([target]);
   const result: Node[] = [];
-  for (let i = onPath.length - 1; i >= 0; i--) {
-    const n = onPath[i];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
     if (!n.outputs.some((o) => needed.has(o))) continue;
     result.push(n);
     n.inputs.forEach((x) => needed.add(x));

@@ -80,9 +80,9 @@ const EVAL: Record<string, Eval> = {
     return { ...x, dims: [tensorSize(x.dims.slice(0, axis)), tensorSize(x.dims.slice(axis))] };
   },
   Unsqueeze: (n, [x, axes]) => {
-    const list = (attrInts(n, 'axes') ?? numbers(axes)).map((a) => normAxis(a, x.dims.length + (attrInts(n, 'axes') ?? numbers(axes)).length));
+    const given = attrInts(n, 'axes') ?? numbers(axes);
     const dims = [...x.dims];
-    for (const a of [...list].sort((p, q) => p - q)) dims.splice(a, 0, 1);
+    for (const a of given.map((v) => normAxis(v, x.dims.length + given.length)).sort((p, q) => p - q)) dims.splice(a, 0, 1);
     return { ...x, dims };
   },
   Squeeze: (n, [x, axes]) => {

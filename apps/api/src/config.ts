@@ -1,0 +1,59 @@
+// The API's configuration: every environment variable it reads, validated in one place.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './paths.ts';
+
+const onOff = z.enum(['on', 'off']);
+const bytes = z.coerce.number().int().positive();
+
+const schema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  ODIN_DATA_DIR: z.string().min(1).optional(),
+  ODIN_WORKER: onOff.default('on'),
+  ODIN_BACKEND: z.enum(['cpu', 'cuda']).default('cpu'),
+  ODIN_UPLOAD_LIMIT_BYTES: bytes.default(1024 ** 3),
+  ODIN_ARCHIVE_MAX_ENTRIES: bytes.default(100_000),
+  ODIN_ARCHIVE_MAX_BYTES: bytes.default(8 * 1024 ** 3),
+  ODIN_ARCHIVE_MAX_RATIO: bytes.default(200),
+  ODIN_THREADS: z.coerce.number().int().positive().optional(),
+});
+
+export interface Config {
+  databaseUrl?: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  worker: boolean;
+  backend: 'CPU' | 'CUDA';
+  uploadLimitBytes: number;
+  archive: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
+  threads?: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration from `env`; throws a ConfigError naming each invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(blank);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  return {
+    databaseUrl: c.DATABASE_URL,
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: resolve(c.ODIN_DATA_DIR ?? resolve(repoRoot, '.odin')),
+    worker: c.ODIN_WORKER === 'on',
+    backend: c.ODIN_BACKEND === 'cuda' ? 'CUDA' : 'CPU',
+    uploadLimitBytes: c.ODIN_UPLOAD_LIMIT_BYTES,
+    archive: { maxEntries: c.ODIN_ARCHIVE_MAX_ENTRIES, maxTotalBytes: c.ODIN_ARCHIVE_MAX_BYTES, maxRatio: c.ODIN_ARCHIVE_MAX_RATIO },
+    threads: c.ODIN_THREADS,
+  };
+}

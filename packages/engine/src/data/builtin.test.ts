@@ -27,6 +27,7 @@ describe('uniform / gaussian', () => {
     const all = (await drain(ds, 8)).samples;
     const tail = (await drain(ds, 5, 33)).samples;
     expect(tail.map((s) => s.id)).toEqual(all.slice(33).map((s) => s.id));
+    expect(tail.map((s) => s.index)).toEqual(Array.from({ length: 17 }, (_, i) => 33 + i));
     expect(flat(tail)).toEqual(flat(all.slice(33)));
     expect(all[0].image).toMatchObject({ width: 5, height: 4, channels: 3 });
   });

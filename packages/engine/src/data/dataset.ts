@@ -16,7 +16,7 @@ export interface ItemSource {
   items(start: number, chunk: number): AsyncIterable<Item[]>;
 }
 
-/** Wraps a reader: validates options, groups raw items into windows of `batchSize` (one batch per window, empty if all were skipped) and reports skips. */
+/** Wraps a reader: validates options, groups raw items into windows of `batchSize` (one batch per window, empty if all were skipped), reports skips and sets each sample's raw `index`. */
 export function makeDataset(src: ItemSource): Dataset {
   const { name, size, labels } = src;
   return {
@@ -32,7 +32,7 @@ export function makeDataset(src: ItemSource): Dataset {
       for await (const chunk of src.items(start, batchSize)) {
         for (const item of chunk) {
           if ('skip' in item) onSkip?.({ id: item.id, reason: item.skip });
-          else batch.push(item);
+          else batch.push({ ...item, index: start + seen });
           if (++seen % batchSize === 0) {
             yield batch;
             batch = [];

@@ -73,6 +73,7 @@ describe('fashion-mnist', () => {
       first.push(...b);
       break;
     }
+    expect(first.map((s) => s.index)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     const testSet = new Set(index.testToNpm);
     const ids = first.map((s) => Number(s.id.split('#')[1]));
     expect(ids.every((g) => !testSet.has(g))).toBe(true);

@@ -55,6 +55,7 @@ describe('image folder', () => {
     expect(skips[0].id).toBe('cat/broken.png');
     expect(skips[0].reason).toContain('cat/broken.png');
     expect(batches).toEqual([1, 2, 2]);
+    expect(samples.map((s) => s.index)).toEqual([1, 2, 3, 4, 5]);
     expect(samples.map((s) => [s.id, s.label])).toEqual([
       ['cat/z.png', 0],
       ['dog/a.jpg', 1],

@@ -21,6 +21,7 @@ describe('mnist', () => {
     expect(samples[1].image.pixels.every((v) => Math.abs(v * 255 - Math.round(v * 255)) < 1e-4)).toBe(true);
     const again = (await drain(await openDataset('mnist'), 300, 9990)).samples;
     expect(again.map((s) => [s.id, s.label])).toEqual(samples.slice(9990).map((s) => [s.id, s.label]));
+    expect(again.map((s) => s.index)).toEqual(Array.from({ length: 10 }, (_, i) => 9990 + i));
     expect(Array.from(again[3].image.pixels)).toEqual(Array.from(samples[9993].image.pixels));
   });
 });

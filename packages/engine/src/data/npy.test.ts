@@ -48,6 +48,18 @@ describe('npy', () => {
     expect(skips[1].reason).toMatch(/NaN/);
   });
 
+  it('gives each sample its raw position as index, counting corrupt items, from any start and through invert', async () => {
+    const data = Float32Array.from({ length: 7 * 4 }, (_, i) => (i % 4) / 4);
+    data[3 * 4 + 1] = -1;
+    await put(dir, 'hole.npy', npyBytes(data, [7, 2, 2]));
+    const ds = await openDataset('hole.npy', { root: dir });
+    const all = await drain(ds, 2);
+    expect(all.skips.map((s) => s.id)).toEqual(['hole.npy#3']);
+    expect(all.samples.map((s) => s.index)).toEqual([0, 1, 2, 4, 5, 6]);
+    expect((await drain(ds, 3, 2)).samples.map((s) => s.index)).toEqual([2, 4, 5, 6]);
+    expect((await drain(await openDataset('invert:hole.npy', { root: dir }), 4, 1)).samples.map((s) => s.index)).toEqual([1, 2, 4, 5, 6]);
+  });
+
   it('reports the images missing from a truncated file as skipped', async () => {
     const bytes = npyBytes(ramp(5 * 4), [5, 2, 2]);
     await put(dir, 'trunc.npy', bytes.subarray(0, bytes.length - 6));

@@ -14,6 +14,8 @@ export interface Sample {
   image: Image;
   /** Class index into {@link Dataset.labels} (or a bare class number when the format has no names). */
   label?: number;
+  /** Raw position in its dataset, counting corrupt items. Set by every reader built with makeDataset. */
+  index?: number;
 }
 
 /** What a dataset reports for an item it could not decode. */

@@ -24,6 +24,7 @@ const result = await evaluate({
   inData: await openDataset(DEMO_IN),
   outData: await Promise.all(DEMO_OUT.map((spec) => openDataset(spec))),
   runtime: nodeRuntime,
+  backend: 'cpu',
   threads: 2,
   batchSize: 250,
   search: { val: 1000 },

@@ -1,5 +1,5 @@
 // evaluate() on a tiny seeded MLP and small real datasets (.npy, PNG folders, noise) with real onnxruntime-node sessions:
-// scores against a direct run of the compiled graph, metrics, progress, cancel/resume, skips, and the (T, ε) search.
+// scores against a direct run of the compiled graph, metrics, progress, cancel/resume, checkpoints, skips, and the (T, ε) search.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -16,8 +16,8 @@ import type { Dataset } from '../preprocess/types.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import type { HostTensor, Runtime } from '../runtime/session.ts';
 import { mlp } from '../train/architectures.ts';
-import { CancelledError, DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, ProgressTracker, chooseSetting, evaluate, inputDims, scoreDataset } from './index.ts';
-import type { EvaluateOptions, EvaluateResult, GridCell, Progress, ScoreJobs, SetScores } from './index.ts';
+import { CancelledError, DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, ProgressTracker, chooseSetting, evaluate, inputDims, jobsFromCheckpoints, scoreDataset } from './index.ts';
+import type { EvaluateOptions, EvaluateResult, GridCell, Progress, ScoreCheckpoint, ScoreJobs, SetScores } from './index.ts';
 
 const H = 8;
 const W = 8;
@@ -137,7 +137,7 @@ const outcome = (r: EvaluateResult) => ({ in: r.in, n_in: r.n_in, accuracy: r.ac
 async function run(extra: Partial<EvaluateOptions> = {}) {
   const { runtime, runs } = countingRuntime();
   const progress: Progress[] = [];
-  const result = await evaluate({ model, ...(await sets()), runtime, batchSize: BATCH, threads: 1, onProgress: (p) => progress.push(p), ...extra });
+  const result = await evaluate({ model, ...(await sets()), runtime, backend: 'cpu', batchSize: BATCH, threads: 1, onProgress: (p) => progress.push(p), ...extra });
   return { result, runs, progress };
 }
 
@@ -247,7 +247,7 @@ describe('evaluate: fixed T and ε', () => {
 describe('evaluate: corrupt files', () => {
   it('skips and reports an unreadable PNG in a folder instead of failing', async () => {
     const { runtime } = countingRuntime();
-    const result = await evaluate({ model, inData: await open(inSpec), outData: [await open(folderSpec)], runtime, batchSize: 4 });
+    const result = await evaluate({ model, inData: await open(inSpec), outData: [await open(folderSpec)], runtime, backend: 'cpu', batchSize: 4 });
     const out = result.scores.out[0];
     expect(result.results[0].n_out).toBe(10);
     expect(out.ids).toEqual(Array.from({ length: 10 }, (_, i) => `img${String(i).padStart(2, '0')}.png`));
@@ -260,7 +260,7 @@ describe('evaluate: corrupt files', () => {
     await mkdir(folder);
     for (const name of ['a.png', 'b.png']) await writeFile(join(folder, name), 'garbage');
     const { runtime } = countingRuntime();
-    await expect(evaluate({ model, inData: await open(inSpec), outData: [await open(folder)], runtime, batchSize: 4 })).rejects.toThrow(/no images were scored/);
+    await expect(evaluate({ model, inData: await open(inSpec), outData: [await open(folder)], runtime, backend: 'cpu', batchSize: 4 })).rejects.toThrow(/no images were scored/);
   });
 });
 
@@ -385,7 +385,7 @@ describe('evaluate: (T, ε) search', () => {
   it('tunes a set given twice once, with one 210-cell grid', async () => {
     const { runtime, runs } = countingRuntime();
     const noise = await open(NOISE);
-    const twice = await evaluate({ model, inData: await open(inSpec), outData: [noise, noise], runtime, batchSize: BATCH, search: { val: VAL } });
+    const twice = await evaluate({ model, inData: await open(inSpec), outData: [noise, noise], runtime, backend: 'cpu', batchSize: BATCH, search: { val: VAL } });
     expect(twice.results.map((r) => r.grid!.length)).toEqual([210, 210]);
     expect(twice.results[1]).toEqual(twice.results[0]);
     expect(twice.results[0].grid).toEqual(searched.result.results[0].grid);
@@ -401,6 +401,124 @@ describe('evaluate: (T, ε) search', () => {
   });
 });
 
+describe('evaluate: checkpoints and resuming from stored windows', () => {
+  /** Runs evaluate, storing every checkpoint as a database would: through JSON. */
+  async function stored(extra: Partial<EvaluateOptions> = {}) {
+    const checkpoints: ScoreCheckpoint[] = [];
+    const r = await run({ onCheckpoint: (c) => void checkpoints.push(JSON.parse(JSON.stringify(c)) as ScoreCheckpoint), ...extra });
+    return { ...r, checkpoints };
+  }
+  const images = (cs: ScoreCheckpoint[]) => cs.reduce((a, c) => a + c.ids.length, 0);
+  function shuffled<T>(xs: T[], seed: number): T[] {
+    const rand = mulberry32(seed);
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  let fixed: Awaited<ReturnType<typeof stored>>;
+  let searched: Awaited<ReturnType<typeof stored>>;
+  beforeAll(async () => {
+    fixed = await stored();
+    searched = await stored({ search: { val: 16 } });
+  });
+
+  it('reports one JSON-safe checkpoint per batch window, contiguous per job, with raw indices', async () => {
+    const { checkpoints, result } = fixed;
+    expect(checkpoints).toHaveLength(12);
+    const live: ScoreCheckpoint[] = [];
+    await run({ onCheckpoint: (c) => void live.push(c) });
+    expect(live).toStrictEqual(checkpoints);
+    expect(checkpoints.every((c) => c.phase === 'test' && c.temperature === 1000 && c.epsilons.length === 1)).toBe(true);
+    const bad = checkpoints.filter((c) => c.dataset === badSpec);
+    expect(bad.map((c) => [c.start, c.next])).toEqual([[0, 8], [8, 16], [16, 24]]);
+    expect(bad[1].indices).toEqual([8, 9, 10, 11, 12, 14, 15]);
+    expect(bad[1].ids).toEqual(bad[1].indices.map((k) => `bad.npy#${k}`));
+    expect(bad[1].skipped).toEqual([{ id: `bad.npy#${BAD_AT}`, reason: expect.stringContaining('outside [0,1]') }]);
+    expect(bad[1].labels).toEqual(new Array(7).fill(null));
+    expect(bad[1].job).toBe(`${badSpec}|0-24|T=1000|eps=0.0014`);
+    expect(result.scores.out[1].indices).toEqual(bad.flatMap((c) => c.indices));
+    expect(jobsFromCheckpoints(checkpoints)).toEqual(result.jobs);
+  });
+
+  it('awaits each checkpoint before scoring more', async () => {
+    const counting = countingRuntime();
+    const seen: number[] = [];
+    await run({
+      runtime: counting.runtime,
+      onCheckpoint: async () => {
+        const runs = counting.runs.length;
+        await new Promise((r) => setTimeout(r, 5));
+        seen.push(counting.runs.length - runs);
+      },
+    });
+    expect(counting.runs).toHaveLength(12);
+    expect(seen).toEqual(new Array(12).fill(0));
+  });
+
+  it('rebuilds the state from checkpoints in any order, duplicates and reordered keys included', () => {
+    const { checkpoints } = searched;
+    const again = checkpoints.slice(0, 5).map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as ScoreCheckpoint);
+    expect(jobsFromCheckpoints(shuffled([...checkpoints, ...again], 3))).toEqual(searched.result.jobs);
+  });
+
+  it('resumes a fixed run from the first k stored windows with the same result, scoring only the rest', async () => {
+    const { checkpoints, result } = fixed;
+    for (const k of [1, 4, 5, 9, 11, 12]) {
+      const kept = checkpoints.slice(0, k);
+      const resumed = await stored({ resume: jobsFromCheckpoints(shuffled(kept, k)) });
+      expect(outcome(resumed.result), `${k} stored`).toEqual(outcome(result));
+      expect(resumed.runs, `${k} stored`).toHaveLength(checkpoints.length - k);
+      expect(resumed.result.timing.images).toBe(result.timing.images - images(kept));
+      // Stored windows are not reported again; the new ones are.
+      expect(resumed.checkpoints, `${k} stored`).toEqual(checkpoints.slice(k));
+    }
+  });
+
+  it('resumes a fixed run cancelled mid-way from the windows it stored', async () => {
+    const controller = new AbortController();
+    const kept: ScoreCheckpoint[] = [];
+    const e = await run({ signal: controller.signal, onCheckpoint: (c) => void (kept.push(JSON.parse(JSON.stringify(c)) as ScoreCheckpoint) === 7 && controller.abort()) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CancelledError);
+    expect(kept).toHaveLength(7);
+    const resumed = await stored({ resume: jobsFromCheckpoints(kept) });
+    expect(outcome(resumed.result)).toEqual(outcome(fixed.result));
+    expect(resumed.runs.reduce((a, r) => a + r.images, 0)).toBe(fixed.result.timing.images - images(kept));
+    expect([...kept, ...resumed.checkpoints]).toEqual(fixed.checkpoints);
+  });
+
+  it('resumes a search from stored windows with the same grid, setting and scores', async () => {
+    const { checkpoints, result } = searched;
+    expect(new Set(checkpoints.map((c) => c.phase))).toEqual(new Set(['search', 'test']));
+    expect(checkpoints.filter((c) => c.phase === 'search').every((c) => c.epsilons.length === 21 && c.next <= 16)).toBe(true);
+    expect(checkpoints.filter((c) => c.phase === 'test').every((c) => c.epsilons.length === 1 && c.start >= 16)).toBe(true);
+    for (const k of [25, 61, checkpoints.length - 1]) {
+      const kept = checkpoints.slice(0, k);
+      const resumed = await stored({ search: { val: 16 }, resume: jobsFromCheckpoints(shuffled(kept, k)) });
+      expect(outcome(resumed.result), `${k} stored`).toEqual(outcome(result));
+      expect(resumed.runs.reduce((a, r) => a + r.images, 0), `${k} stored`).toBe(result.timing.images - images(kept));
+      expect(resumed.checkpoints, `${k} stored`).toEqual(checkpoints.slice(k));
+    }
+    const done = await stored({ search: { val: 16 }, resume: jobsFromCheckpoints(checkpoints) });
+    expect(done.runs).toEqual([]);
+    expect(done.checkpoints).toEqual([]);
+    expect(outcome(done.result)).toEqual(outcome(result));
+  });
+
+  it('refuses checkpoints with a gap, a missing start or two different windows at one position', () => {
+    const { checkpoints } = fixed;
+    expect(() => jobsFromCheckpoints(checkpoints.filter((_, i) => i !== 2))).toThrow(/not contiguous: window 24-32 follows position 16/);
+    expect(() => jobsFromCheckpoints(checkpoints.slice(1))).toThrow(new RegExp(`job .*in\\.npy\\|0-40.* not contiguous: window 8-16 follows position 0`));
+    const other = { ...checkpoints[0], msp: checkpoints[0].msp.map((v) => v + 1) };
+    expect(() => jobsFromCheckpoints([...checkpoints, other])).toThrow(/a different window with the same start/);
+    expect(() => jobsFromCheckpoints([{ ...checkpoints[0], msp: [] }])).toThrow(/differ in length/);
+    expect(jobsFromCheckpoints([])).toEqual({});
+  });
+});
+
 describe('scoreDataset: ranges and windows that are all skipped', () => {
   /** 20 float images; 4–7 (a whole window of 4) and 16–19 (the last window) are corrupt. */
   const CORRUPT = [4, 5, 6, 7, 16, 17, 18, 19];
@@ -411,7 +529,7 @@ describe('scoreDataset: ranges and windows that are all skipped', () => {
     holes = await open(await put(tmp.dir, 'holes.npy', npyBytes(pixels, [20, H, W])));
   });
 
-  async function score(start: number, end: number, batchSize: number, extra: { resume?: SetScores; signal?: AbortSignal; onProgress?: (p: Progress) => void } = {}) {
+  async function score(start: number, end: number, batchSize: number, extra: { resume?: SetScores; signal?: AbortSignal; onProgress?: (p: Progress) => void; dataset?: Dataset } = {}) {
     const { runtime, runs } = countingRuntime();
     const session = await runtime.createSession(writeModel(compileOdin(model).model), { backend: 'cpu' });
     const progress: Progress[] = [];
@@ -432,6 +550,7 @@ describe('scoreDataset: ranges and windows that are all skipped', () => {
   it('keeps to its range when a window before its end was all skipped', async () => {
     const { scores, runs, progress } = await score(0, 10, 4);
     expect(scores.ids).toEqual([0, 1, 2, 3, 8, 9].map(id));
+    expect(scores.indices).toEqual([0, 1, 2, 3, 8, 9]);
     expect(scores.skipped.map((x) => x.id)).toEqual([4, 5, 6, 7].map(id));
     expect(scores.next).toBe(10);
     expect(runs.map((r) => r.images)).toEqual([4, 2]);
@@ -469,6 +588,17 @@ describe('scoreDataset: ranges and windows that are all skipped', () => {
       expect(rest.scores, `abort after ${k} reports`).toEqual(whole);
       expect(rest.progress.at(-1)?.done).toBe(18 - partial.next);
     }
+  });
+
+  it('takes indices from the window of a dataset whose samples carry none, while nothing in it is skipped', async () => {
+    const bare: Dataset = {
+      ...holes,
+      async *batches(o) {
+        for await (const b of holes.batches(o)) yield b.map((s) => ({ id: s.id, image: s.image }));
+      },
+    };
+    expect((await score(8, 16, 4, { dataset: bare })).scores.indices).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    await expect(score(0, 10, 3, { dataset: bare })).rejects.toThrow(/carry no raw index and some were skipped/);
   });
 
   it('feeds the model its own layout', () => {

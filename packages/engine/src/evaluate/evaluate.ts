@@ -11,8 +11,8 @@ import type { Dataset, InputSpec } from '../preprocess/types.ts';
 import type { Backend, OdinSession, Runtime } from '../runtime/session.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ProgressListener } from './progress.ts';
-import { CancelledError, scoreDataset } from './score.ts';
-import type { SetScores } from './score.ts';
+import { CancelledError, emptyScores, scoreDataset } from './score.ts';
+import type { ScoreCheckpoint, SetScores } from './score.ts';
 import { DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, chooseSetting, gridFor } from './search.ts';
 import type { GridCell } from './search.ts';
 
@@ -34,7 +34,7 @@ export interface EvaluateOptions {
   inData: Dataset;
   outData: Dataset[];
   runtime: Runtime;
-  backend?: Backend;
+  backend: Backend;
   temperature?: number;
   epsilon?: number;
   /** Normalisation and input/logits choice, as for compileOdin. */
@@ -48,12 +48,56 @@ export interface EvaluateOptions {
   search?: SearchOptions;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
-  /** Scores from an earlier, cancelled run (CancelledError.partial): finished work is not redone. */
+  /** Scores from an earlier run (CancelledError.partial, or jobsFromCheckpoints of its checkpoints): finished work is not redone. */
   resume?: ScoreJobs;
+  /** Called with each newly scored batch window, and awaited before the next one is read. */
+  onCheckpoint?: (c: ScoreCheckpoint) => void | Promise<void>;
 }
 
 /** Scoring jobs by key (set, range, T, ε list), finished or partial. */
 export type ScoreJobs = Record<string, SetScores>;
+
+const jobKey = (data: Dataset, range: Range, T: number, eps: number[]) => `${data.name}|${range.start}-${range.end}|T=${T}|eps=${eps.join(',')}`;
+
+/**
+ * The `resume` state of stored checkpoints, in any order. Exact duplicates are dropped; each job's
+ * windows must run contiguously from the start of its range, else this throws.
+ */
+export function jobsFromCheckpoints(checkpoints: ScoreCheckpoint[]): ScoreJobs {
+  const sorted = [...checkpoints].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : a.start - b.start));
+  const jobs: ScoreJobs = {};
+  let last: ScoreCheckpoint | undefined;
+  for (const c of sorted) {
+    if (last?.job === c.job && last.start === c.start && sameJson(last, c)) continue;
+    const range = /\|(\d+)-(\d+)\|T=[^|]*\|eps=[^|]*$/.exec(c.job);
+    if (!range) throw new Error(`checkpoint of ${c.dataset} has a malformed job key: ${c.job}`);
+    if ([c.indices, c.labels, c.msp, c.energy, c.prediction, c.odin].some((a) => a.length !== c.ids.length)) throw new Error(`checkpoint ${c.job} at ${c.start}: its per-sample arrays differ in length`);
+    const s = (jobs[c.job] ??= emptyScores(Number(range[1])));
+    if (c.start !== s.next || c.next <= c.start || c.next > Number(range[2])) {
+      throw new Error(`checkpoints of job ${c.job} are not contiguous: window ${c.start}-${c.next} follows position ${s.next}${last?.job === c.job && last.start === c.start ? ' (a different window with the same start)' : ''}`);
+    }
+    s.ids.push(...c.ids);
+    s.indices.push(...c.indices);
+    s.labels.push(...c.labels.map((l) => l ?? undefined));
+    s.msp.push(...c.msp);
+    s.energy.push(...c.energy);
+    s.prediction.push(...c.prediction);
+    s.odin.push(...c.odin.map((r) => [...r]));
+    s.skipped.push(...c.skipped.map((x) => ({ id: x.id, reason: x.reason })));
+    s.next = c.next;
+    last = c;
+  }
+  return jobs;
+}
+
+/** Deep equality of JSON values, ignoring key order (a database may reorder keys). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
 
 export type MethodResult = OodMetrics & { curves: OodCurves };
 
@@ -94,7 +138,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   // as compileOdin renames a model input that is itself called "image".
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
   const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get('odin:layout'));
-  const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend ?? 'cpu', threads: opts.threads });
+  const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads });
   const jobs: ScoreJobs = { ...(opts.resume ?? {}) };
   try {
     return await (opts.search
@@ -118,8 +162,9 @@ interface Context {
   scored: number;
 }
 
-async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], phase: string): Promise<SetScores> {
-  const key = `${data.name}|${range.start}-${range.end}|T=${T}|eps=${eps.join(',')}`;
+async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], kind: ScoreCheckpoint['phase'], phase: string): Promise<SetScores> {
+  const key = jobKey(data, range, T, eps);
+  const { onCheckpoint } = ctx.opts;
   const prior = ctx.jobs[key];
   // Work a resumed run already did counts towards the progress, but not towards the rate.
   if (prior) ctx.progress.carry(phase, Math.min(prior.next, range.end) - range.start);
@@ -140,6 +185,7 @@ async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: 
       signal: ctx.opts.signal,
       progress: ctx.progress,
       phase,
+      onCheckpoint: onCheckpoint && ((c) => onCheckpoint({ job: key, phase: kind, ...c })),
     });
     ctx.jobs[key] = result;
     ctx.scored += result.ids.length - before;
@@ -189,11 +235,11 @@ async function runFixed(opts: EvaluateOptions, session: OdinSession, spec: Input
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
   const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
   const all = (d: Dataset): Range => ({ start: 0, end: d.size });
-  const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], `score ${opts.inData.name}`);
+  const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], 'test', `score ${opts.inData.name}`);
   const outScores: SetScores[] = [];
   const results: OodResult[] = [];
   for (const d of opts.outData) {
-    const s = await score(ctx, d, all(d), T, [eps], `score ${d.name}`);
+    const s = await score(ctx, d, all(d), T, [eps], 'test', `score ${d.name}`);
     outScores.push(s);
     results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores, s, 0) });
   }
@@ -220,9 +266,9 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   // One gradient pass per T: the ε grid rides on the graph's ε-vector input.
   const grids = new Map<string, GridCell[]>();
   for (const T of temperatures) {
-    const inVal = await score(ctx, opts.inData, valRange, T, epsilons, `search T=${T} ${opts.inData.name}`);
+    const inVal = await score(ctx, opts.inData, valRange, T, epsilons, 'search', `search T=${T} ${opts.inData.name}`);
     for (const d of tuneSets) {
-      const outVal = await score(ctx, d, valRange, T, epsilons, `search T=${T} ${d.name}`);
+      const outVal = await score(ctx, d, valRange, T, epsilons, 'search', `search T=${T} ${d.name}`);
       grids.set(d.name, [...(grids.get(d.name) ?? []), ...gridFor(inVal, outVal, T, epsilons)]);
     }
   }
@@ -237,8 +283,8 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   for (const d of opts.outData) {
     const { temperature: T, epsilon: eps } = chosen.get(d.name)!;
     const key = `T=${T},eps=${eps}`;
-    inScores[key] ??= await score(ctx, opts.inData, { start: val, end: opts.inData.size }, T, [eps], `test ${opts.inData.name}`);
-    const s = await score(ctx, d, { start: val, end: d.size }, T, [eps], `test ${d.name}`);
+    inScores[key] ??= await score(ctx, opts.inData, { start: val, end: opts.inData.size }, T, [eps], 'test', `test ${opts.inData.name}`);
+    const s = await score(ctx, d, { start: val, end: d.size }, T, [eps], 'test', `test ${d.name}`);
     outScores.push(s);
     results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores[key], s, 0), grid: grids.get(search.tuneOn ?? d.name) });
   }

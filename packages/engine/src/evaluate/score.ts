@@ -9,6 +9,8 @@ import type { ProgressTracker } from './progress.ts';
 export interface SetScores {
   /** Sample ids in order (file name, or file name # index). */
   ids: string[];
+  /** Raw positions of the samples in their dataset, in the order of `ids`. */
+  indices: number[];
   labels: (number | undefined)[];
   msp: number[];
   energy: number[];
@@ -22,7 +24,32 @@ export interface SetScores {
 }
 
 export function emptyScores(start: number): SetScores {
-  return { ids: [], labels: [], msp: [], energy: [], prediction: [], odin: [], skipped: [], next: start };
+  return { ids: [], indices: [], labels: [], msp: [], energy: [], prediction: [], odin: [], skipped: [], next: start };
+}
+
+/** One finished batch window of one scoring job: what a durable worker stores, and all it needs to resume. JSON-safe (no undefined, no typed arrays). */
+export interface ScoreCheckpoint {
+  /** The job key (see ScoreJobs). */
+  job: string;
+  /** Dataset.name. */
+  dataset: string;
+  /** 'search': the validation split scored over the T×ε grid; 'test': the scores metrics are computed on (a fixed run is all 'test'). */
+  phase: 'search' | 'test';
+  temperature: number;
+  epsilons: number[];
+  /** Raw window start (the previous window's `next`). */
+  start: number;
+  /** Raw position after the window. */
+  next: number;
+  ids: string[];
+  indices: number[];
+  labels: (number | null)[];
+  msp: number[];
+  energy: number[];
+  prediction: number[];
+  /** odin[i][e]: the ODIN score of sample i at epsilons[e]. */
+  odin: number[][];
+  skipped: { id: string; reason: string }[];
 }
 
 export interface ScoreOptions {
@@ -41,6 +68,8 @@ export interface ScoreOptions {
   signal?: AbortSignal;
   progress?: ProgressTracker;
   phase?: string;
+  /** Called with each finished window, and awaited before the next one is read. */
+  onCheckpoint?: (c: Omit<ScoreCheckpoint, 'job' | 'phase'>) => void | Promise<void>;
 }
 
 /** Raised when a job is cancelled; `partial` holds what was scored, to pass back as `resume`. */
@@ -53,7 +82,8 @@ export class CancelledError extends Error {
 
 /**
  * Scores a raw range of a dataset batch by batch. Cancellation keeps whole batches only: `next`
- * and `skipped` in CancelledError.partial cover exactly the windows that were scored.
+ * and `skipped` in CancelledError.partial cover exactly the windows that were scored (and reported
+ * to onCheckpoint).
  */
 export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
   const start = opts.start ?? 0;
@@ -63,21 +93,21 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
   const temperature = { data: Float32Array.of(opts.temperature), dims: [1] };
   const epsilon = { data: Float32Array.from(opts.epsilon), dims: [E] };
   const phase = opts.phase ?? `score ${opts.dataset.name}`;
-  const run = async (samples: Sample[]) => {
+  const run = async (samples: Sample[], windowStart: number, windowEnd: number) => {
+    const indices = samples.map((x, i) => x.index ?? unindexed(opts.dataset.name, windowStart + i, samples.length === windowEnd - windowStart));
+    if (samples.length === 0) return { ids: [], indices, labels: [], msp: [], energy: [], prediction: [], odin: [] };
     const image = { data: toModelInput(samples.map((x) => x.image), opts.spec, opts.fit), dims: inputDims(opts.spec, samples.length) };
     const out = await opts.session.run({ image, temperature, epsilon });
-    const msp = out.msp.data as Float32Array;
-    const energy = out.energy.data as Float32Array;
     const odin = out.odin.data as Float32Array;
-    const prediction = out.prediction.data as BigInt64Array;
-    samples.forEach((x, i) => {
-      scores.ids.push(x.id);
-      scores.labels.push(x.label);
-      scores.msp.push(msp[i]);
-      scores.energy.push(energy[i]);
-      scores.prediction.push(Number(prediction[i]));
-      scores.odin.push(Array.from(odin.subarray(i * E, (i + 1) * E)));
-    });
+    return {
+      ids: samples.map((x) => x.id),
+      indices,
+      labels: samples.map((x) => x.label ?? null),
+      msp: Array.from(out.msp.data as Float32Array),
+      energy: Array.from(out.energy.data as Float32Array),
+      prediction: Array.from(out.prediction.data as BigInt64Array, Number),
+      odin: samples.map((_, i) => Array.from(odin.subarray(i * E, (i + 1) * E))),
+    };
   };
   while (scores.next < end) {
     // Windows of exactly `bs` raw positions, one batch each (see Dataset.batches). None may cross `end`,
@@ -87,16 +117,31 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
     const from = scores.next;
     for await (const samples of opts.dataset.batches({ start: scores.next, batchSize: bs, onSkip: (s) => skipped.push(s) })) {
       if (opts.signal?.aborted) throw new CancelledError(scores);
-      if (samples.length > 0) await run(samples);
-      const windowEnd = Math.min(scores.next + bs, end);
-      scores.skipped.push(...skipped.splice(0));
-      opts.progress?.advance(phase, windowEnd - scores.next);
+      const windowStart = scores.next;
+      const windowEnd = Math.min(windowStart + bs, end);
+      const window = { ...(await run(samples, windowStart, windowEnd)), skipped: skipped.splice(0) };
+      scores.ids.push(...window.ids);
+      scores.indices.push(...window.indices);
+      scores.labels.push(...window.labels.map((l) => l ?? undefined));
+      scores.msp.push(...window.msp);
+      scores.energy.push(...window.energy);
+      scores.prediction.push(...window.prediction);
+      scores.odin.push(...window.odin);
+      scores.skipped.push(...window.skipped);
+      opts.progress?.advance(phase, windowEnd - windowStart);
       scores.next = windowEnd;
+      await opts.onCheckpoint?.(structuredClone({ dataset: opts.dataset.name, temperature: opts.temperature, epsilons: opts.epsilon, start: windowStart, next: windowEnd, ...window }));
       if (end - scores.next < bs) break;
     }
     if (scores.next === from) throw new Error(`${opts.dataset.name} ended at position ${from}, before the ${end} items it reports`);
   }
   return scores;
+}
+
+/** A sample's raw position when its dataset set none: only known when nothing in its window was skipped. */
+function unindexed(dataset: string, position: number, windowComplete: boolean): number {
+  if (windowComplete) return position;
+  throw new Error(`${dataset}: its samples carry no raw index and some were skipped; build the dataset with makeDataset`);
 }
 
 export function inputDims(spec: InputSpec, n: number): number[] {

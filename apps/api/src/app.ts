@@ -1,0 +1,71 @@
+// Starts the whole API: database (embedded or DATABASE_URL), migrations, pg-boss, the in-process worker and the HTTP server.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { nodeRuntime } from '@odin/engine/node';
+import { BlobStore } from './blobs/store.ts';
+import type { Config } from './config.ts';
+import { createDb } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createSchema } from './graphql/schema.ts';
+import { createApp } from './server.ts';
+import { bossQueue, startBoss } from './worker/queue.ts';
+import { RunWorker } from './worker/run-worker.ts';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<RunningApi> {
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'));
+    log(`api: embedded Postgres in ${join(config.dataDir, 'postgres')}`);
+  }
+  try {
+    return await startOn(config, config.databaseUrl ?? embedded!.url, embedded, log);
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
+
+async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDatabase | undefined, log: (line: string) => void): Promise<RunningApi> {
+  const applied = await migrate(databaseUrl);
+  if (applied.length) log(`api: applied migrations ${applied.join(', ')}`);
+  const db = createDb(databaseUrl);
+  const boss = await startBoss(databaseUrl);
+  const base = { db, blobs: new BlobStore(join(config.dataDir, 'blobs')), config, queue: bossQueue(boss) };
+  const worker = config.worker ? new RunWorker({ base, runtime: nodeRuntime, workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, threads: config.threads, log }) : undefined;
+  await worker?.start(boss);
+  const { app, stop: stopApollo } = await createApp(base, await createSchema());
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log(`api: listening on ${url}/graphql${worker ? ' with an in-process worker' : ''}`);
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    databaseUrl,
+    stop: () =>
+      (stopping ??= (async () => {
+        await worker?.stop();
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+        await stopApollo();
+        await boss.stop({ graceful: true, timeout: 10_000, wait: true });
+        await db.$disconnect();
+        await embedded?.stop();
+      })()),
+  };
+}

@@ -1,0 +1,39 @@
+// Per-request DataLoaders: one batched query per relation, whatever the page size.
+import DataLoader from 'dataloader';
+import type { Db } from '../db/client.ts';
+import type { Dataset, Model, Run, RunResult } from '../generated/prisma/client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function byId<T extends { id: string }>(find: (ids: string[]) => Promise<T[]>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const valid = ids.filter((id) => UUID.test(id));
+    const rows = valid.length ? await find(valid) : [];
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], key: (r: T) => string): T[][] {
+  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const r of rows) map.get(key(r))?.push(r);
+  return keys.map((k) => map.get(k)!);
+}
+
+export function createLoaders(db: Db) {
+  return {
+    model: byId<Model>((ids) => db.model.findMany({ where: { id: { in: ids } } })),
+    dataset: byId<Dataset>((ids) => db.dataset.findMany({ where: { id: { in: ids } } })),
+    run: byId<Run>((ids) => db.run.findMany({ where: { id: { in: ids } } })),
+    runOutDatasetIds: new DataLoader<string, string[]>(async (runIds) => {
+      const rows = await db.runOutDataset.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' } });
+      return groupBy(runIds, rows, (r) => r.runId).map((g) => g.map((r) => r.datasetId));
+    }),
+    runResults: new DataLoader<string, RunResult[]>(async (runIds) => {
+      const rows = await db.runResult.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' } });
+      return groupBy(runIds, rows, (r) => r.runId);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,92 @@
+// Run queries, mutations and the field resolvers behind a run's model, datasets and results.
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.ts';
+import { Dataset } from '../dataset/dataset.type.ts';
+import { toDataset } from '../dataset/dataset.service.ts';
+import { PageArgsType } from '../model/model.resolver.ts';
+import { toModel } from '../model/model.service.ts';
+import { Model } from '../model/model.type.ts';
+import { StartRunInput } from './run.input.ts';
+import { toResult, toRun } from './run.service.ts';
+import { HardestSamples, Run, RunConnection, RunOrder, RunResult, RunStatus } from './run.type.ts';
+
+@ArgsType()
+class RunsArgs extends PageArgsType {
+  @Field(() => ID, { nullable: true }) modelId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Runs that use the dataset, in-distribution or OOD.' }) datasetId?: string | null;
+  @Field(() => RunStatus, { nullable: true }) status?: RunStatus | null;
+  @Field(() => RunOrder, { nullable: true }) orderBy?: RunOrder | null;
+}
+
+@Resolver(() => Run)
+export class RunResolver {
+  @Query(() => RunConnection)
+  runs(@Args(() => RunsArgs) args: RunsArgs, @Ctx() { services }: Context) {
+    return services.runs.list(args);
+  }
+
+  @Query(() => Run, { nullable: true, description: 'Poll it to follow a run’s progress.' })
+  async run(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    const row = await services.loaders.run.load(id);
+    return row && toRun(row);
+  }
+
+  @Query(() => [Run])
+  compareRuns(@Arg('ids', () => [ID]) ids: string[], @Ctx() { services }: Context) {
+    return services.runs.compare(ids);
+  }
+
+  @Mutation(() => Run)
+  startRun(@Arg('input', () => StartRunInput) input: StartRunInput, @Ctx() { services }: Context) {
+    return services.runs.start(input);
+  }
+
+  @Mutation(() => Run)
+  cancelRun(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    return services.runs.cancel(id);
+  }
+
+  @Mutation(() => Run, { description: 'Starts a new run with the same model, datasets and settings.' })
+  rerun(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    return services.runs.rerun(id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Refuses while the run is queued or running.' })
+  deleteRun(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    return services.runs.delete(id);
+  }
+
+  @FieldResolver(() => Model)
+  async model(@Root() run: Run, @Ctx() { services }: Context) {
+    return toModel(await services.models.get(run.modelId));
+  }
+
+  @FieldResolver(() => Dataset)
+  async inDataset(@Root() run: Run, @Ctx() { services }: Context) {
+    return toDataset(await services.datasets.get(run.inDatasetId));
+  }
+
+  @FieldResolver(() => [Dataset])
+  async outDatasets(@Root() run: Run, @Ctx() { services }: Context) {
+    const ids = await services.loaders.runOutDatasetIds.load(run.id);
+    return Promise.all(ids.map(async (id) => toDataset(await services.datasets.get(id))));
+  }
+
+  @FieldResolver(() => [RunResult], { description: 'One per OOD set, once the run has succeeded.' })
+  async results(@Root() run: Run, @Ctx() { services }: Context) {
+    return (await services.loaders.runResults.load(run.id)).map(toResult);
+  }
+
+  @FieldResolver(() => HardestSamples, { description: 'The OOD samples scored most in-distribution and the in-distribution ones scored most OOD.' })
+  hardestSamples(@Root() run: Run, @Arg('outDatasetId', () => ID) outDatasetId: string, @Arg('first', () => Int, { nullable: true }) first: number | null, @Ctx() { services }: Context) {
+    return services.runs.hardest(run.id, outDatasetId, first ?? 24);
+  }
+}
+
+@Resolver(() => RunResult)
+export class RunResultResolver {
+  @FieldResolver(() => Dataset)
+  async outDataset(@Root() result: RunResult, @Ctx() { services }: Context) {
+    return toDataset(await services.datasets.get(result.outDatasetId));
+  }
+}

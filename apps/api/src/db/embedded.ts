@@ -47,7 +47,12 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     },
     onError: (e) => log(String(e)),
   });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  try {
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  } catch (e) {
+    const hint = /Permission denied/.test(String(e)) ? ` Postgres runs as the user "postgres", which must be able to enter every folder above ${dir} (chmod o+x).` : '';
+    throw new Error(`Embedded Postgres could not initialise ${databaseDir}.${hint}\n${e instanceof Error ? e.message : e}`);
+  }
   try {
     await pg.start();
   } catch (e) {

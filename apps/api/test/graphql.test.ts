@@ -11,7 +11,7 @@ import { createDb, type Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSchema, printedSchema } from '../src/graphql/schema.ts';
 import { createApp } from '../src/server.ts';
-import { gql } from './support/api-process.ts';
+import { gql, type GraphQLResponse } from './support/api-process.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -95,7 +95,7 @@ describe('GraphQL', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const r = await gql<{ runs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] } }>(url, NESTED, { first: 7, after });
+      const r: GraphQLResponse<{ runs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] } }> = await gql(url, NESTED, { first: 7, after });
       expect(r.data!.runs.totalCount).toBe(30);
       seen.push(...r.data!.runs.edges.map((e) => e.node.id));
       if (!r.data!.runs.pageInfo.hasNextPage) break;

@@ -11,6 +11,25 @@ import { tempDir, writeNpy } from './support/data.ts';
 const MODEL = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
 const METRICS = 'fprAt95Tpr detectionError auroc auprIn auprOut';
 
+type Metrics = Record<'fprAt95Tpr' | 'detectionError' | 'auroc' | 'auprIn' | 'auprOut', number>;
+interface Result {
+  outDataset: { id: string };
+  threshold: number;
+  baselineThreshold: number;
+  baseline: Metrics;
+  odin: Metrics;
+  curves: { odin: { roc: { fpr: number[]; thresholds: (number | null)[] }; prIn: { precision: number[] } } };
+  histograms: { odin: { in: number[]; out: number[] } };
+}
+interface Sample {
+  datasetId: string;
+  index: number;
+  rank: number;
+  odin: number;
+  prediction: number;
+  predictedLabel: string | null;
+}
+
 describe('a run through the API', () => {
   let dir: string;
   let api: ApiProcess;
@@ -57,7 +76,7 @@ describe('a run through the API', () => {
     expect(startRun.status).toBe('QUEUED');
     ids.run = startRun.id;
     expect(await waitForRun(api.url, startRun.id)).toMatchObject({ status: 'SUCCEEDED', progress: 1, error: null });
-    const { run } = await data<{ run: { accuracy: number; imagesPerSecond: number; model: { id: string }; inDataset: { id: string }; outDatasets: { id: string }[]; results: any[] } }>(
+    const { run } = await data<{ run: { accuracy: number; imagesPerSecond: number; model: { id: string }; inDataset: { id: string }; outDatasets: { id: string }[]; results: Result[] } }>(
       api.url,
       `query($id: ID!) { run(id: $id) { accuracy imagesPerSecond model { id } inDataset { id } outDatasets { id }
         results { outDataset { id } nIn nOut temperature epsilon threshold baselineThreshold baseline { ${METRICS} } odin { ${METRICS} }
@@ -111,7 +130,7 @@ describe('a run through the API', () => {
   });
 
   it('names the hardest samples in rank order, with label names', async () => {
-    const { run } = await data<{ run: { hardestSamples: { ood: any[]; inDistribution: any[] } } }>(
+    const { run } = await data<{ run: { hardestSamples: { ood: Sample[]; inDistribution: Sample[] } } }>(
       api.url,
       'query($id: ID!, $o: ID!) { run(id: $id) { hardestSamples(outDatasetId: $o, first: 5) { ood { datasetId index rank odin prediction predictedLabel } inDistribution { index rank odin } } } }',
       { id: ids.run, o: ids.out },

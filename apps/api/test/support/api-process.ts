@@ -62,7 +62,7 @@ export async function data<T = Record<string, unknown>>(url: string, query: stri
 }
 
 export async function upload(url: string, bytes: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; body: { id?: string; sha256?: string; size?: number; error?: string } }> {
-  const res = await fetch(`${url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...headers }, body: bytes });
+  const res = await fetch(`${url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...headers }, body: new Uint8Array(bytes) });
   return { status: res.status, body: await res.json() };
 }
 

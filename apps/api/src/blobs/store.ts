@@ -3,9 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 
 export class BlobTooLargeError extends Error {
   override name = 'BlobTooLargeError';
@@ -71,7 +70,6 @@ export class BlobStore {
 
   /** Stores bytes already in memory (e.g. a compiled graph). */
   async putBytes(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
-    const { Readable } = await import('node:stream');
     return this.put(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]));
   }
 }

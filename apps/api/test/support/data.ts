@@ -3,20 +3,7 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDataset } from '@odin/engine/node';
-
-export function npyBytes(data: Uint8Array, shape: number[]): Uint8Array {
-  let header = `{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const head = new Uint8Array(10 + header.length);
-  head.set([0x93, ...Buffer.from('NUMPY'), 1, 0]);
-  new DataView(head.buffer).setUint16(8, header.length, true);
-  head.set(Buffer.from(header, 'latin1'), 10);
-  const out = new Uint8Array(head.length + data.length);
-  out.set(head);
-  out.set(data, head.length);
-  return out;
-}
+import { npyBytes } from '../../src/datasets/test-fixtures.ts';
 
 /** The first `n` items of a built-in set as a uint8 .npy in `dir`; returns its path. */
 export async function writeNpy(dir: string, spec: string, n: number, name: string): Promise<string> {

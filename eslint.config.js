@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', 'apps/web/lib/gql/**', 'apps/web/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

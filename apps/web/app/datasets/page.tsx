@@ -1,0 +1,6 @@
+// /datasets
+import { DatasetsView } from '@/ui/datasets/DatasetsView';
+
+export default function DatasetsPage() {
+  return <DatasetsView />;
+}

@@ -1,0 +1,6 @@
+// /models
+import { ModelsView } from '@/ui/models/ModelsView';
+
+export default function ModelsPage() {
+  return <ModelsView />;
+}

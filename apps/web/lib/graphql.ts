@@ -1,0 +1,45 @@
+// The one GraphQL client: POSTs a typed document to the app's own /graphql (the proxy adds the token) and throws ApiError.
+import type { TypedDocumentString } from './gql/graphql';
+
+/** An error the API returned (with its extensions.code) or a failure to reach it (code UNREACHABLE). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function execute<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+): Promise<TResult> {
+  let response: Response;
+  try {
+    response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+  } catch {
+    throw new ApiError('The dashboard cannot reach its server.', 'UNREACHABLE');
+  }
+  let body: GraphQLResponse<TResult>;
+  try {
+    body = (await response.json()) as GraphQLResponse<TResult>;
+  } catch {
+    throw new ApiError(`The API answered ${response.status} without a GraphQL response.`, response.status === 502 ? 'UNREACHABLE' : 'BAD_RESPONSE', response.status);
+  }
+  const first = body.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', response.status);
+  if (!body.data) throw new ApiError('The API returned no data.', 'BAD_RESPONSE', response.status);
+  return body.data;
+}

@@ -1,0 +1,232 @@
+// Runs: GraphQL documents, the query-key factory, queryOptions and mutations.
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { graphql } from '../gql';
+import type { RunStatus, StartRunInput } from '../gql/graphql';
+import { execute } from '../graphql';
+
+export const RunRowFragment = graphql(`
+  fragment RunRow on Run {
+    id
+    status
+    progress
+    phase
+    imagesPerSecond
+    createdAt
+    startedAt
+    finishedAt
+    error
+    backend
+    batchSize
+    settings {
+      temperature
+      epsilon
+      search {
+        temperatures
+        epsilons
+        validationCount
+      }
+    }
+    model {
+      id
+      name
+    }
+    inDataset {
+      id
+      name
+    }
+    outDatasets {
+      id
+      name
+    }
+  }
+`);
+
+const RunsQuery = graphql(`
+  query Runs($first: Int, $after: String, $modelId: ID, $datasetId: ID, $status: RunStatus, $orderBy: RunOrder) {
+    runs(first: $first, after: $after, modelId: $modelId, datasetId: $datasetId, status: $status, orderBy: $orderBy) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        node {
+          ...RunRow
+          results {
+            outDatasetId
+            baseline {
+              fprAt95Tpr
+              auroc
+            }
+            odin {
+              fprAt95Tpr
+              auroc
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+const RunQuery = graphql(`
+  query Run($id: ID!) {
+    run(id: $id) {
+      ...RunRow
+      accuracy
+      results {
+        outDatasetId
+        outDataset {
+          id
+          name
+          itemCount
+        }
+        temperature
+        epsilon
+        threshold
+        baselineThreshold
+        nIn
+        nOut
+        baseline {
+          fprAt95Tpr
+          detectionError
+          auroc
+          auprIn
+          auprOut
+        }
+        odin {
+          fprAt95Tpr
+          detectionError
+          auroc
+          auprIn
+          auprOut
+        }
+        curves {
+          baseline {
+            ...MethodCurvesFields
+          }
+          odin {
+            ...MethodCurvesFields
+          }
+        }
+        histograms {
+          baseline {
+            edges
+            in
+            out
+          }
+          odin {
+            edges
+            in
+            out
+          }
+        }
+      }
+    }
+  }
+
+  fragment MethodCurvesFields on MethodCurves {
+    roc {
+      fpr
+      tpr
+    }
+    prIn {
+      precision
+      recall
+    }
+    prOut {
+      precision
+      recall
+    }
+  }
+`);
+
+const StartRunMutation = graphql(`
+  mutation StartRun($input: StartRunInput!) {
+    startRun(input: $input) {
+      id
+    }
+  }
+`);
+
+const CancelRunMutation = graphql(`
+  mutation CancelRun($id: ID!) {
+    cancelRun(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+const RerunMutation = graphql(`
+  mutation Rerun($id: ID!) {
+    rerun(id: $id) {
+      id
+    }
+  }
+`);
+
+export interface RunFilters {
+  modelId?: string;
+  datasetId?: string;
+  status?: RunStatus;
+  after?: string;
+  order?: 'asc' | 'desc';
+  first?: number;
+}
+
+export const runKeys = {
+  all: ['runs'] as const,
+  lists: () => [...runKeys.all, 'list'] as const,
+  list: (filters: RunFilters) => [...runKeys.lists(), filters] as const,
+  details: () => [...runKeys.all, 'detail'] as const,
+  detail: (id: string) => [...runKeys.details(), id] as const,
+};
+
+export const isActive = (status: RunStatus | undefined) => status === 'QUEUED' || status === 'RUNNING';
+
+export const runListOptions = (filters: RunFilters) =>
+  queryOptions({
+    queryKey: runKeys.list(filters),
+    queryFn: () =>
+      execute(RunsQuery, {
+        first: filters.first ?? 25,
+        after: filters.after,
+        modelId: filters.modelId,
+        datasetId: filters.datasetId,
+        status: filters.status,
+        orderBy: filters.order === 'asc' ? 'CREATED_AT_ASC' : 'CREATED_AT_DESC',
+      }).then((d) => d.runs),
+    refetchInterval: (query) => (query.state.data?.edges.some((e) => isActive(e.node.status)) ? 1000 : false),
+  });
+
+export const runOptions = (id: string) =>
+  queryOptions({
+    queryKey: runKeys.detail(id),
+    queryFn: () => execute(RunQuery, { id }).then((d) => d.run),
+    refetchInterval: (query) => (isActive(query.state.data?.status) ? 1000 : false),
+  });
+
+export function useStartRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: StartRunInput) => execute(StartRunMutation, { input }).then((d) => d.startRun),
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}
+
+export function useCancelRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => execute(CancelRunMutation, { id }).then((d) => d.cancelRun),
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.all }),
+  });
+}
+
+export function useRerun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => execute(RerunMutation, { id }).then((d) => d.rerun),
+    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
+  });
+}

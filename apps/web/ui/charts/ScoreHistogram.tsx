@@ -1,0 +1,47 @@
+'use client';
+// Score distributions of the in-distribution and OOD sets (fraction of each set per bin), with the TPR-95% threshold.
+import { Paper, Text } from '@mantine/core';
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export interface Histogram {
+  edges: readonly number[];
+  in: readonly number[];
+  out: readonly number[];
+}
+
+function toPoints(h: Histogram) {
+  const nIn = h.in.reduce((a, b) => a + b, 0) || 1;
+  const nOut = h.out.reduce((a, b) => a + b, 0) || 1;
+  const points = h.in.map((_, i) => ({ x: h.edges[i], in: h.in[i] / nIn, out: h.out[i] / nOut }));
+  // The last edge closes the last bin, so the step reaches it.
+  const last = h.in.length - 1;
+  if (last >= 0) points.push({ x: h.edges[last + 1], in: h.in[last] / nIn, out: h.out[last] / nOut });
+  return points;
+}
+
+const compact = (v: number) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toPrecision(3));
+
+export function ScoreHistogram({ title, histogram, threshold, inName, outName, chart }: { title: string; histogram: Histogram; threshold: number; inName: string; outName: string; chart: string }) {
+  const points = toPoints(histogram);
+  return (
+    <Paper withBorder p="sm" miw={340} style={{ flex: 1 }} data-chart={chart}>
+      <Text size="sm" fw={600} mb={4}>
+        {title}
+      </Text>
+      <div style={{ width: '100%', height: 260, minWidth: 320 }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <AreaChart data={points} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.4} />
+            <XAxis type="number" dataKey="x" domain={['dataMin', 'dataMax']} tickFormatter={compact} fontSize={11} label={{ value: 'score', position: 'insideBottom', offset: -12, fontSize: 12 }} />
+            <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={11} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v))} labelFormatter={(v) => `score ≥ ${compact(Number(v))}`} />
+            <Legend verticalAlign="top" height={24} />
+            <Area type="stepAfter" dataKey="in" name={`${inName} (in)`} stroke="#2f9e44" fill="#2f9e44" fillOpacity={0.3} isAnimationActive={false} />
+            <Area type="stepAfter" dataKey="out" name={`${outName} (OOD)`} stroke="#e03131" fill="#e03131" fillOpacity={0.3} isAnimationActive={false} />
+            <ReferenceLine x={threshold} stroke="#1c7ed6" strokeDasharray="4 2" label={{ value: 'TPR 95%', position: 'insideTopRight', fontSize: 11, fill: '#1c7ed6' }} ifOverflow="extendDomain" />
+          </AreaChart>
+        </ResponsiveContainer>
+      </div>
+    </Paper>
+  );
+}

@@ -1,0 +1,129 @@
+'use client';
+// /runs/[id]: the run's settings and live progress, then one panel per OOD set, all in the page at once.
+import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { readableError } from '@/lib/errors';
+import { dateTime, duration, percent } from '@/lib/format';
+import { isActive, runOptions, useCancelRun, useRerun } from '@/lib/queries/runs';
+import { EmptyState } from '../common/EmptyState';
+import { ErrorState } from '../common/ErrorState';
+import { PanelSkeleton } from '../common/PanelSkeleton';
+import { ResultPanel } from './ResultPanel';
+import { RunProgress } from './RunStatus';
+import { settingsLabel } from './settings';
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm">{children}</Text>
+    </div>
+  );
+}
+
+export function RunDetailView({ id }: { id: string }) {
+  const run = useQuery(runOptions(id));
+  const cancel = useCancelRun();
+  const rerun = useRerun();
+  const router = useRouter();
+  if (run.isPending)
+    return (
+      <Stack>
+        <PanelSkeleton rows={3} />
+        <PanelSkeleton rows={8} height={40} />
+      </Stack>
+    );
+  if (run.isError) return <ErrorState error={run.error} onRetry={() => run.refetch()} />;
+  const r = run.data;
+  if (!r) return <EmptyState title="Run not found" message="It may have been deleted." href="/runs" action="Back to the runs" />;
+  const active = isActive(r.status);
+  const onError = (error: unknown) => notifications.show({ color: 'red', ...readableError(error) });
+  return (
+    <Stack data-run={r.id} data-status={r.status}>
+      <Group justify="space-between">
+        <Title order={2}>
+          {r.model.name} on {r.inDataset.name}
+        </Title>
+        <Group gap="xs">
+          {active ? (
+            <Button color="red" variant="light" loading={cancel.isPending} onClick={() => cancel.mutate(r.id, { onError })} data-cancel-run>
+              Cancel
+            </Button>
+          ) : (
+            <Button variant="light" loading={rerun.isPending} onClick={() => rerun.mutate(r.id, { onSuccess: (n) => router.push(`/runs/${n.id}`), onError })} data-rerun>
+              Rerun
+            </Button>
+          )}
+          {r.status === 'SUCCEEDED' && (
+            <Button component="a" href={`/v1/runs/${r.id}/scores.csv`} variant="default">
+              Scores CSV
+            </Button>
+          )}
+        </Group>
+      </Group>
+      <Paper withBorder p="md">
+        <SimpleGrid cols={{ base: 2, md: 4 }}>
+          <Fact label="Model">
+            <Anchor component={Link} href={`/models/${r.model.id}`}>
+              {r.model.name}
+            </Anchor>
+          </Fact>
+          <Fact label="In-distribution">
+            <Anchor component={Link} href={`/datasets/${r.inDataset.id}`}>
+              {r.inDataset.name}
+            </Anchor>
+          </Fact>
+          <Fact label="OOD sets">
+            {r.outDatasets.map((d, i) => (
+              <span key={d.id}>
+                {i > 0 && ', '}
+                <Anchor component={Link} href={`/datasets/${d.id}`}>
+                  {d.name}
+                </Anchor>
+              </span>
+            ))}
+          </Fact>
+          <Fact label="Settings">
+            {settingsLabel(r.settings)} · {r.backend.toLowerCase()} · batch {r.batchSize}
+          </Fact>
+          <Fact label="Created">{dateTime(r.createdAt)}</Fact>
+          <Fact label="Duration">{r.startedAt ? duration((r.finishedAt ? new Date(r.finishedAt).getTime() : Date.now()) - new Date(r.startedAt).getTime()) : '—'}</Fact>
+          <Fact label="Throughput">{r.imagesPerSecond ? `${Math.round(r.imagesPerSecond).toLocaleString('en-US')} images/s` : '—'}</Fact>
+          <Fact label="Top-1 accuracy (in-distribution)">{percent(r.accuracy, 2)}</Fact>
+        </SimpleGrid>
+        <Stack mt="md">
+          <RunProgress status={r.status} progress={r.progress} imagesPerSecond={r.imagesPerSecond} startedAt={r.startedAt} phase={r.phase} detailed />
+        </Stack>
+      </Paper>
+      {r.status === 'FAILED' && (
+        <Alert color="red" title="The run failed" data-run-error>
+          {r.error ?? 'No reason was recorded.'}
+        </Alert>
+      )}
+      {r.status === 'CANCELLED' && (
+        <Alert color="orange" title="Cancelled">
+          The run was cancelled; what it had scored is kept. Rerun starts it again with the same settings.
+        </Alert>
+      )}
+      {active &&
+        r.outDatasets.map((d) => (
+          <Paper key={d.id} withBorder p="md">
+            <Text fw={600} mb="sm">
+              {r.inDataset.name} vs {d.name}
+            </Text>
+            <Text size="sm" c="dimmed">
+              Metrics, curves and histograms appear when the run has scored every set.
+            </Text>
+          </Paper>
+        ))}
+      {r.results.map((result) => (
+        <ResultPanel key={result.outDatasetId} result={result} inName={r.inDataset.name} />
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,7 @@
+// How a run's settings read in one line.
+import type { RunRowFragment } from '@/lib/gql/graphql';
+
+export function settingsLabel(settings: RunRowFragment['settings']): string {
+  if (settings.search) return `search ${settings.search.temperatures.length} T × ${settings.search.epsilons.length} ε`;
+  return `T = ${settings.temperature ?? 1000}, ε = ${settings.epsilon ?? 0.0014}`;
+}

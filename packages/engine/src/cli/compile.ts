@@ -3,6 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readModel, writeModel } from '../graph/onnx-io.ts';
 import { compileOdin } from '../odin/compile.ts';
+import type { OdinCompileReport } from '../odin/compile.ts';
+import { inputSizeOption } from './options.ts';
 import { parseFloatList } from '../odin/model-info.ts';
 
 /** Reads and parses an ONNX file; a parse error names the file. */
@@ -25,7 +27,8 @@ export function registerCompile(program: Command): void {
     .option('--mean <values>', 'per-channel mean on the [0,1] scale (default: model metadata odin:mean)')
     .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata odin:std)')
     .option('--input <name>', 'the model input holding the image')
-    .option('--logits <name>', 'the value holding the logits')
+    .option('--logits <name>', 'the value holding the logits (default: the [N,K] output, or the input of a final Softmax)')
+    .option('--input-size <H,W>', 'height and width for an input with dynamic spatial dims', inputSizeOption)
     .option('--json', 'print the compile report as JSON')
     .action(async (modelPath: string, opts) => {
       const model = await loadModel(modelPath);
@@ -34,12 +37,23 @@ export function registerCompile(program: Command): void {
         std: opts.std ? parseFloatList(opts.std, '--std') : undefined,
         input: opts.input,
         logits: opts.logits,
+        inputSize: opts.inputSize,
       });
       await writeFile(opts.output, writeModel(compiled));
       if (opts.json) return console.log(JSON.stringify(report, null, 2));
       console.log(`compiled ${modelPath} -> ${opts.output}`);
-      console.log(`  opset ${report.opset}; input ${report.input.name} ${report.input.shape} (${report.input.layout}); logits ${report.logits.name} (K=${report.logits.numClasses})${report.logits.skippedHead ? `, looking through the final ${report.logits.skippedHead}` : ''}`);
+      for (const line of compileNotes(report)) console.log(`  ${line}`);
       console.log(`  normalisation (${report.normalization.source}): mean ${report.normalization.mean.join(',')} std ${report.normalization.std.join(',')}`);
       console.log(`  ${report.nodes} nodes; WebGPU fallbacks: ${report.webgpuFallbacks.join(', ') || 'none'}`);
     });
+}
+
+/** What the compiler did to the model, one line each: opset, input and size, logits and the head it looked through, batch. */
+export function compileNotes(report: OdinCompileReport): string[] {
+  const { logits, input, batch } = report;
+  const head = logits.skippedHead ? `, looking through the final ${[logits.skippedHead, ...(logits.lookedThrough ?? [])].join(' → ')} (use --logits to override)` : '';
+  return [
+    `opset ${report.opset}${report.upgradedFrom !== undefined ? ` (upgraded from opset ${report.upgradedFrom})` : ''}; input ${input.name} ${input.shape} (${input.layout})${report.inputSize ? `, size ${report.inputSize.join('×')}` : ''}; logits ${logits.name} (K=${logits.numClasses})${head}`,
+    ...(batch.note ? [`batch: ${batch.note}`] : []),
+  ];
 }

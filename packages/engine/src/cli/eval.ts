@@ -10,9 +10,9 @@ import { parseFloatList } from '../odin/model-info.ts';
 import { parseInputSpec } from '../preprocess/input-spec.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import type { Backend, Runtime } from '../runtime/session.ts';
-import { loadModel } from './compile.ts';
+import { compileNotes, loadModel } from './compile.ts';
 import { CliError, EXIT } from './errors.ts';
-import { collect, nonNegativeNumber, positiveInt, positiveNumber } from './options.ts';
+import { collect, inputSizeOption, nonNegativeNumber, positiveInt, positiveNumber } from './options.ts';
 import { progressBar } from './progress-bar.ts';
 import { formatTable, toJson } from './report.ts';
 
@@ -53,6 +53,8 @@ export function registerEval(program: Command): void {
     .option('--val <n>', 'images held out from each set for --search (default 1000)', positiveInt('--val'))
     .option('--tune-on <set>', 'with --search: tune on this OOD set only and use its setting for all')
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
+    .option('--input-size <H,W>', 'height and width for a model input with dynamic spatial dims (images are resized to it)', inputSizeOption)
+    .option('--logits <name>', 'the value holding the logits (default: the [N,K] output, or the input of a final Softmax)')
     .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'cuda', 'webgpu', 'wasm']).default('cpu'))
     .addOption(new Option('--fit <mode>', 'how images of another size reach the model').choices(['resize', 'crop']).default('resize'))
     .option('--threads <n>', 'intra-op threads', positiveInt('--threads'))
@@ -70,6 +72,7 @@ export function registerEval(program: Command): void {
       try {
         const spec = inputDims ? parseInputSpec(inputDims, model.metadata.get('odin:layout')) : undefined;
         noiseShape = spec && { height: spec.height, width: spec.width, channels: spec.channels };
+        if (noiseShape && opts.inputSize) [noiseShape.height, noiseShape.width] = opts.inputSize;
       } catch {
         noiseShape = undefined;
       }
@@ -99,6 +102,8 @@ export function registerEval(program: Command): void {
           mean,
           std,
           batchSize: opts.batch,
+          inputSize: opts.inputSize,
+          logits: opts.logits,
           threads: opts.threads,
           fit: opts.fit,
           search: opts.search ? { val: opts.val, tuneOn: opts.tuneOn } : undefined,
@@ -114,6 +119,8 @@ export function registerEval(program: Command): void {
       if (opts.json) return console.log(JSON.stringify(toJson(opts.model, opts.in, opts.out, result), null, 2));
       const name = model.metadata.get('odin:arch') ?? basename(opts.model, '.onnx');
       for (const r of result.results) console.log(`${formatTable(name, opts.in, r, result.n_in)}\n`);
+      const c = result.compile;
+      if (c.upgradedFrom !== undefined || c.logits.skippedHead || c.batch.note) for (const line of compileNotes(c)) console.error(line);
       if (result.accuracy !== undefined) console.log(`In-distribution test accuracy: ${(100 * result.accuracy).toFixed(2)}%`);
       for (const s of [...Object.values(result.scores.in), ...result.scores.out])
         if (s.skipped.length) console.error(`skipped ${s.skipped.length} unreadable images, e.g. ${s.skipped[0].id}: ${s.skipped[0].reason}`);

@@ -16,3 +16,12 @@ export const nonNegativeInt = numberOption((n) => Number.isInteger(n) && n >= 0,
 
 /** Collects a repeatable option's values. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `--input-size H,W`: two positive integers. */
+export function inputSizeOption(v: string): [number, number] {
+  const parts = v.split(/[,x×]/).map((p) => p.trim());
+  const dims = parts.map(Number);
+  if (dims.length !== 2 || parts.some((p) => p === '') || dims.some((d) => !Number.isInteger(d) || d <= 0))
+    throw new CliError(`--input-size must be H,W with two positive integers, got "${v}"`, EXIT.usage);
+  return dims as [number, number];
+}

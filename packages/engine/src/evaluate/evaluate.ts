@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   std?: number[];
   input?: string;
   logits?: string;
+  /** [height, width] for a model whose input has dynamic spatial dims; images are resized to it. */
+  inputSize?: number[];
   fit?: FitMode;
   batchSize?: number;
   threads?: number;
@@ -133,7 +135,7 @@ interface Range {
 /** Runs the evaluation. Progress goes to onProgress; cancel with the signal, resume with `resume`. */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const started = performance.now();
-  const { model: compiled, report } = compileOdin(opts.model, { mean: opts.mean, std: opts.std, input: opts.input, logits: opts.logits });
+  const { model: compiled, report } = compileOdin(opts.model, { mean: opts.mean, std: opts.std, input: opts.input, logits: opts.logits, inputSize: opts.inputSize });
   // The compiled graph's image input has the model input's shape; look it up by the contract's name,
   // as compileOdin renames a model input that is itself called "image".
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
@@ -160,6 +162,8 @@ interface Context {
   progress: ProgressTracker;
   /** Images run through the session by this call (not counting resumed work). */
   scored: number;
+  /** The graph was compiled for a fixed batch of 1. */
+  oneAtATime: boolean;
 }
 
 async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], kind: ScoreCheckpoint['phase'], phase: string): Promise<SetScores> {
@@ -186,6 +190,7 @@ async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: 
       progress: ctx.progress,
       phase,
       onCheckpoint: onCheckpoint && ((c) => onCheckpoint({ job: key, phase: kind, ...c })),
+      oneAtATime: ctx.oneAtATime,
     });
     ctx.jobs[key] = result;
     ctx.scored += result.ids.length - before;
@@ -233,7 +238,7 @@ async function runFixed(opts: EvaluateOptions, session: OdinSession, spec: Input
   const T = opts.temperature ?? DEFAULT_TEMPERATURE;
   const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress), scored: 0, oneAtATime: report.batch.mode === 'fixed' };
   const all = (d: Dataset): Range => ({ start: 0, end: d.size });
   const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], 'test', `score ${opts.inData.name}`);
   const outScores: SetScores[] = [];
@@ -260,7 +265,7 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   const valImages = temperatures.length * (val + tuneSets.length * val);
   const outTest = opts.outData.reduce((a, d) => a + d.size - val, 0);
   // The in-distribution test split is scored once per distinct chosen setting; assume one until the search is done.
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + opts.inData.size - val + outTest, opts.onProgress), scored: 0 };
+  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + opts.inData.size - val + outTest, opts.onProgress), scored: 0, oneAtATime: report.batch.mode === 'fixed' };
   const valRange: Range = { start: 0, end: val };
 
   // One gradient pass per T: the ε grid rides on the graph's ε-vector input.

@@ -70,6 +70,8 @@ export interface ScoreOptions {
   phase?: string;
   /** Called with each finished window, and awaited before the next one is read. */
   onCheckpoint?: (c: Omit<ScoreCheckpoint, 'job' | 'phase'>) => void | Promise<void>;
+  /** Feed the session one image and one ε at a time (a graph compiled for a fixed batch of 1). */
+  oneAtATime?: boolean;
 }
 
 /** Raised when a job is cancelled; `partial` holds what was scored, to pass back as `resume`. */
@@ -96,18 +98,8 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
   const run = async (samples: Sample[], windowStart: number, windowEnd: number) => {
     const indices = samples.map((x, i) => x.index ?? unindexed(opts.dataset.name, windowStart + i, samples.length === windowEnd - windowStart));
     if (samples.length === 0) return { ids: [], indices, labels: [], msp: [], energy: [], prediction: [], odin: [] };
-    const image = { data: toModelInput(samples.map((x) => x.image), opts.spec, opts.fit), dims: inputDims(opts.spec, samples.length) };
-    const out = await opts.session.run({ image, temperature, epsilon });
-    const odin = out.odin.data as Float32Array;
-    return {
-      ids: samples.map((x) => x.id),
-      indices,
-      labels: samples.map((x) => x.label ?? null),
-      msp: Array.from(out.msp.data as Float32Array),
-      energy: Array.from(out.energy.data as Float32Array),
-      prediction: Array.from(out.prediction.data as BigInt64Array, Number),
-      odin: samples.map((_, i) => Array.from(odin.subarray(i * E, (i + 1) * E))),
-    };
+    const out = opts.oneAtATime ? await runOneByOne(opts, samples, temperature) : await runBatch(opts, samples, temperature, epsilon);
+    return { ids: samples.map((x) => x.id), indices, labels: samples.map((x) => x.label ?? null), ...out };
   };
   while (scores.next < end) {
     // Windows of exactly `bs` raw positions, one batch each (see Dataset.batches). None may cross `end`,
@@ -136,6 +128,39 @@ export async function scoreDataset(opts: ScoreOptions): Promise<SetScores> {
     if (scores.next === from) throw new Error(`${opts.dataset.name} ended at position ${from}, before the ${end} items it reports`);
   }
   return scores;
+}
+
+type HostInput = { data: Float32Array; dims: number[] };
+
+/** One session run over the whole batch and ε list. */
+async function runBatch(opts: ScoreOptions, samples: Sample[], temperature: HostInput, epsilon: HostInput) {
+  const E = epsilon.data.length;
+  const image = { data: toModelInput(samples.map((x) => x.image), opts.spec, opts.fit), dims: inputDims(opts.spec, samples.length) };
+  const out = await opts.session.run({ image, temperature, epsilon });
+  const odin = out.odin.data as Float32Array;
+  return {
+    msp: Array.from(out.msp.data as Float32Array),
+    energy: Array.from(out.energy.data as Float32Array),
+    prediction: Array.from(out.prediction.data as BigInt64Array, Number),
+    odin: samples.map((_, i) => Array.from(odin.subarray(i * E, (i + 1) * E))),
+  };
+}
+
+/** One session run per image and ε, for a graph that takes [1,…] images and one ε; the same scores as runBatch. */
+async function runOneByOne(opts: ScoreOptions, samples: Sample[], temperature: HostInput) {
+  const rows = [];
+  for (const sample of samples)
+    for (const [e, eps] of opts.epsilon.entries()) {
+      const row = await runBatch(opts, [sample], temperature, { data: Float32Array.of(eps), dims: [1] });
+      if (e === 0) rows.push(row);
+      else rows[rows.length - 1].odin[0].push(row.odin[0][0]);
+    }
+  return {
+    msp: rows.map((r) => r.msp[0]),
+    energy: rows.map((r) => r.energy[0]),
+    prediction: rows.map((r) => r.prediction[0]),
+    odin: rows.map((r) => r.odin[0]),
+  };
 }
 
 /** A sample's raw position when its dataset set none: only known when nothing in its window was skipped. */

@@ -8,9 +8,11 @@ import { foldConstants } from '../graph/fold.ts';
 import { pruneDead, renameValue, topoSort } from '../graph/prune.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { f32, i64 } from '../graph/tensor.ts';
+import { upgradeToOpset13, OpsetUpgradeError } from '../graph/upgrade.ts';
+import { makeBatchDynamic } from './batch.ts';
 import {
   UnsupportedModelError,
-  checkDynamicBatch,
+  checkBatchAxis,
   checkOpset,
   findImageInput,
   findLogits,
@@ -27,12 +29,31 @@ export interface OdinCompileOptions {
   input?: string;
   /** The value to use as logits (default: the [N,K] output, looking through a final Softmax). */
   logits?: string;
+  /** [height, width] for an input whose spatial dims are dynamic (`?` or a symbol); must match fixed ones. */
+  inputSize?: [number, number] | number[];
 }
 
 export interface OdinCompileReport {
   opset: number;
   input: { name: string; shape: string; layout: string };
-  logits: { name: string; numClasses: number; skippedHead?: string };
+  logits: {
+    name: string;
+    numClasses: number;
+    /** Set when the output is a Softmax/LogSoftmax and its input is used as the logits. */
+    skippedHead?: string;
+    /** The ops between that head and the output that were looked through (e.g. Identity, Reshape). */
+    lookedThrough?: string[];
+  };
+  /** The model's opset before it was upgraded to 13 on import (opsets 7–12). */
+  upgradedFrom?: number;
+  /**
+   * How the batch is handled: 'dynamic' as exported; 'rewritten' when a fixed batch of 1 was made dynamic
+   * (the Reshape targets that carried it now copy it); 'fixed' when the graph only runs one image at a time
+   * (its image input is [1,…] and its epsilon input [1]; evaluate() feeds it image by image). `note` says why.
+   */
+  batch: { mode: 'dynamic' | 'rewritten' | 'fixed'; note?: string };
+  /** [height, width] of the image input (from the model, or inputSize), where it has spatial dims. */
+  inputSize?: [number, number];
   normalization: { mean: number[]; std: number[]; source: 'options' | 'metadata' | 'none' };
   nodes: number;
   /** Op counts of the whole compiled graph. */
@@ -60,11 +81,33 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   checkOpset(source);
   const model = cloneModel(source);
   const g = model.graph;
+  let upgradedFrom: number | undefined;
+  try {
+    upgradedFrom = upgradeToOpset13(model);
+  } catch (e) {
+    if (e instanceof OpsetUpgradeError) throw new UnsupportedModelError(e.message);
+    throw e;
+  }
   foldConstants(g);
   // A copy: renaming the model's values below must not change what the report says.
-  const input = { ...findImageInput(model, options.input) };
-  checkDynamicBatch(input);
+  const found = findImageInput(model, options.input);
+  const fixedBatch = checkBatchAxis(found);
+  const inputIndex = g.inputs.indexOf(found);
+  const sized = { ...found, shape: withInputSize(found, options.inputSize, model.metadata.get('odin:layout')) };
+  g.inputs[inputIndex] = sized;
+  let batch: OdinCompileReport['batch'] = { mode: 'dynamic' };
+  if (fixedBatch !== undefined) {
+    const r = makeBatchDynamic(model, sized.name);
+    batch =
+      r.mode === 'rewritten'
+        ? { mode: 'rewritten', note: `exported with a fixed batch of 1; made dynamic${r.reshapes.length ? ` by letting ${r.reshapes.length} Reshape target(s) copy the batch (${r.reshapes.join(', ')})` : ''}` }
+        : { mode: 'fixed', note: `exported with a fixed batch of 1 that cannot be made dynamic (${r.reason}); compiled for batch 1, evaluated one image at a time` };
+  }
+  const input = { ...model.graph.inputs[inputIndex] };
   const logits = findLogits(model, inferShapes(model), options.logits);
+  // The head's pass-through ops (Identity, Reshape to [N,K], Cast) are applied to its input, which becomes the logits.
+  const headInput = logits.name;
+  if (logits.through?.length) logits.name = reapply(model, logits.through, logits.name);
 
   // Free the contract's names in case the model uses them internally.
   const taken = new Set([...g.nodes.flatMap((n) => n.outputs), ...g.inputs.map((v) => v.name), ...g.initializers.keys()]);
@@ -79,7 +122,9 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
     }
 
   const b = new GraphBuilder(g, model.opset, 'odin/');
-  const imageShape: Dim[] = ['N', ...input.shape!.slice(1)];
+  const fixed = batch.mode === 'fixed';
+  const N: Dim = fixed ? 1 : 'N';
+  const imageShape: Dim[] = [N, ...input.shape!.slice(1)];
   const norm = normalization(model, options);
   const layout = layoutOf(input.shape!, norm.mean.length, model.metadata.get('odin:layout'));
 
@@ -90,7 +135,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const used = g.inputs.filter((v) => v.name !== modelInput && logitInputs.has(v.name)).map((v) => v.name);
   if (used.length)
     throw new UnsupportedModelError(`the logits depend on model inputs other than the image (${used.join(', ')}); an ODIN graph takes only the image, so fold those inputs into the model or make them initializers`);
-  g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: ['E'] }];
+  g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: [fixed ? 1 : 'E'] }];
   // Inferred again: the gradient rules need the types of the renamed values and the normalisation's.
   const types = inferShapes(model);
   const forward = forwardNodes(g, image.name, logitsName);
@@ -128,11 +173,11 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   renameValue(g, b.transpose(byEps, [1, 0]), out.odin);
 
   g.outputs = [
-    { name: out.logits, dtype: 'float32', shape: ['N', logits.numClasses] },
-    { name: out.msp, dtype: 'float32', shape: ['N'] },
-    { name: out.energy, dtype: 'float32', shape: ['N'] },
-    { name: out.odin, dtype: 'float32', shape: ['N', 'E'] },
-    { name: out.prediction, dtype: 'int64', shape: ['N'] },
+    { name: out.logits, dtype: 'float32', shape: [N, logits.numClasses] },
+    { name: out.msp, dtype: 'float32', shape: [N] },
+    { name: out.energy, dtype: 'float32', shape: [N] },
+    { name: out.odin, dtype: 'float32', shape: [N, fixed ? 1 : 'E'] },
+    { name: out.prediction, dtype: 'int64', shape: [N] },
   ];
   g.valueInfo = new Map();
   pruneDead(g);
@@ -140,7 +185,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   model.metadata.set('odin:compiled', 'odin');
   model.metadata.set('odin:mean', norm.mean.join(','));
   model.metadata.set('odin:std', norm.std.join(','));
-  model.metadata.set('odin:logits', logits.name);
+  model.metadata.set('odin:logits', headInput);
 
   const ops: Record<string, number> = {};
   for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
@@ -149,7 +194,15 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
     report: {
       opset: model.opset,
       input: { name: input.name, shape: formatShape(input.shape), layout },
-      logits: { name: logits.name, numClasses: logits.numClasses, skippedHead: logits.skippedHead },
+      logits: {
+        name: headInput,
+        numClasses: logits.numClasses,
+        ...(logits.skippedHead ? { skippedHead: logits.skippedHead } : {}),
+        ...(logits.through?.length ? { lookedThrough: logits.through.map((n) => n.op) } : {}),
+      },
+      ...(upgradedFrom !== undefined ? { upgradedFrom } : {}),
+      batch,
+      ...(spatialSize(input.shape!, layout) ? { inputSize: spatialSize(input.shape!, layout) } : {}),
       normalization: norm,
       nodes: g.nodes.length,
       ops,
@@ -219,6 +272,47 @@ function normalize(b: GraphBuilder, image: string, target: string, norm: Normali
     b.node('Div', [b.sub(image, mean), std], {}, [target]);
   }
   b.graph.nodes.unshift(...b.graph.nodes.splice(start));
+}
+
+/** The input's shape with its dynamic spatial dims set to `size` ([H, W]); a fixed dim must already equal it. */
+function withInputSize(input: ValueInfo, size: number[] | undefined, hint?: string): Dim[] {
+  const shape = [...input.shape!];
+  if (!size) return shape;
+  if (size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0)) throw new UnsupportedModelError(`the input size should be two positive integers H,W, got ${size.join(',')}`);
+  const axes = spatialAxes(shape, hint);
+  if (!axes) throw new UnsupportedModelError(`input "${input.name}" ${formatShape(shape)} has no height and width to size`);
+  axes.forEach((a, i) => {
+    if (typeof shape[a] === 'number' && shape[a] !== size[i])
+      throw new UnsupportedModelError(`input "${input.name}" is fixed at ${formatShape(shape)}; an input size of ${size.join('×')} does not match it`);
+    shape[a] = size[i];
+  });
+  return shape;
+}
+
+/** The height and width axes of an image input: NCHW unless the channels are clearly last (or the hint says NHWC). */
+function spatialAxes(shape: Dim[], hint?: string): [number, number] | undefined {
+  if (shape.length === 3) return [1, 2];
+  if (shape.length !== 4) return undefined;
+  const channelsLast = hint === 'NHWC' || (hint !== 'NCHW' && typeof shape[1] !== 'number' && (shape[3] === 1 || shape[3] === 3));
+  return channelsLast ? [1, 2] : [2, 3];
+}
+
+function spatialSize(shape: Dim[], layout: string): [number, number] | undefined {
+  const axes = layout === 'NHWC' || layout === 'NHW' ? [1, 2] : layout === 'NCHW' ? [2, 3] : undefined;
+  const hw = axes?.map((a) => shape[a]);
+  return hw && hw.every((d) => typeof d === 'number') ? (hw as [number, number]) : undefined;
+}
+
+/** Re-emits `through` (a chain of single-input movement ops) on `from`; returns the new end of the chain. */
+function reapply(model: Model, through: Node[], from: string): string {
+  const b = new GraphBuilder(model.graph, model.opset, 'odin/logits/');
+  let last = from;
+  for (const n of through) {
+    const out = b.fresh(n.outputs[0]);
+    model.graph.nodes.push({ ...n, name: b.fresh(n.name || n.op), inputs: [last, ...n.inputs.slice(1)], outputs: [out] });
+    last = out;
+  }
+  return last;
 }
 
 /** The nodes between the image and the logits that depend on the image, in order. */

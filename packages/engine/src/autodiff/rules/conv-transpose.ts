@@ -64,7 +64,7 @@ export function geometry(node: Node, inSize: number[], kernel: number[], kind: '
 /** Static spatial dims of a value, with a clear error when one is symbolic. */
 export function staticDims(node: Node, name: string, dims: (number | string)[]): number[] {
   if (dims.some((d) => typeof d !== 'number'))
-    throw new Error(`${node.op} node "${node.name}": the gradient needs static spatial and channel sizes, but "${name}" has shape [${dims.join(', ')}]`);
+    throw new Error(`${node.op} node "${node.name}": the gradient needs static spatial and channel sizes, but "${name}" has shape [${dims.join(', ')}]; if the model's input has a dynamic height and width, give them with --input-size H,W (inputSize)`);
   return dims as number[];
 }
 

@@ -6,7 +6,7 @@ import type { GradContext } from '../rule.ts';
 /** The shape of a forward value; rules need at least its rank. */
 export function shapeOf(ctx: GradContext, name: string): Dim[] {
   const s = ctx.type(name).shape;
-  if (!s) throw new Error(`${ctx.node.op} node "${ctx.node.name}": the shape of "${name}" could not be inferred`);
+  if (!s) throw new Error(`${ctx.node.op} node "${ctx.node.name}": the shape of "${name}" could not be inferred; if the model's input has a dynamic height and width, give them with --input-size H,W (inputSize)`);
   return s;
 }
 

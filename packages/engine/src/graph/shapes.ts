@@ -446,6 +446,7 @@ export function sliceRange(start: number, end: number, step: number, dim: number
 const UNARY = [
   'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Gelu', 'Softplus', 'Exp', 'Log',
   'Sqrt', 'Neg', 'Abs', 'Reciprocal', 'Sign', 'Floor', 'Ceil', 'Round', 'Sin', 'Cos', 'Elu', 'Selu', 'Mish', 'CumSum',
+  'Celu', 'ThresholdedRelu', 'Softsign',
 ];
 for (const op of UNARY) INFER[op] = same;
 

@@ -45,6 +45,16 @@ const CASES: [string, RuleCheck][] = [
   ['Gelu', { op: 'Gelu', inputs: [X([3, 4], -3, 3)], opset: 20 }],
   ['Gelu tanh', { op: 'Gelu', inputs: [X([3, 4], -3, 3)], attrs: { approximate: 'tanh' }, opset: 20 }],
   ['Softplus', { op: 'Softplus', inputs: [X([3, 4], -3, 3)] }],
+  ['Elu', { op: 'Elu', inputs: [X([3, 4], -3, 3)] }],
+  ['Elu alpha', { op: 'Elu', inputs: [X([3, 4], -3, 3)], attrs: { alpha: { type: 'float', value: 0.4 } }, opset: 13 }],
+  ['Selu', { op: 'Selu', inputs: [X([3, 4], -3, 3)] }],
+  ['Selu alpha gamma', { op: 'Selu', inputs: [X([3, 4], -3, 3)], attrs: { alpha: { type: 'float', value: 1.5 }, gamma: { type: 'float', value: 0.8 } }, opset: 18 }],
+  ['Celu', { op: 'Celu', inputs: [X([3, 4], -3, 3)] }],
+  ['Celu alpha', { op: 'Celu', inputs: [X([3, 4], -3, 3)], attrs: { alpha: { type: 'float', value: 0.5 } }, opset: 13 }],
+  ['ThresholdedRelu', { op: 'ThresholdedRelu', inputs: [X([3, 4], -3, 3)] }],
+  ['ThresholdedRelu alpha', { op: 'ThresholdedRelu', inputs: [X([3, 4], -3, 3)], attrs: { alpha: { type: 'float', value: -0.5 } }, opset: 13 }],
+  ['Mish', { op: 'Mish', inputs: [X([3, 4], -4, 4)], opset: 18 }],
+  ['Softsign', { op: 'Softsign', inputs: [X([3, 4], -3, 3)] }],
   ['Exp', { op: 'Exp', inputs: [X([3, 4])] }],
   ['Log', { op: 'Log', inputs: [X([3, 4], 0.2, 2)] }],
   ['Sqrt', { op: 'Sqrt', inputs: [X([3, 4], 0.2, 2)] }],
@@ -108,6 +118,22 @@ describe('elementwise kink conventions (PyTorch)', () => {
   it('HardSwish follows the PyTorch backward at ±3', () => {
     const g = at('HardSwish', [-3, 3, -4, 4, 0], [], {}, 14);
     [-0.5, 1.5, 0, 1, 0.5].forEach((v, i) => expect(g[i]).toBeCloseTo(v, 12));
+  });
+  it('Elu, Selu and Celu take the negative branch at 0, as PyTorch does', () => {
+    const e = at('Elu', [-1, 0, 1], [], { alpha: { type: 'float', value: 0.5 } });
+    expect(e[0]).toBeCloseTo(0.5 * Math.exp(-1), 7);
+    expect(e.slice(1)).toEqual([0.5, 1]);
+    const g = at('Selu', [0, 1]);
+    expect(g[0]).toBeCloseTo(1.67326319217681884765625 * 1.05070102214813232421875, 6);
+    expect(g[1]).toBeCloseTo(1.05070102214813232421875, 7);
+    expect(at('Celu', [0, 2], [], { alpha: { type: 'float', value: 2 } })).toEqual([1, 1]);
+  });
+  it('ThresholdedRelu passes dy only strictly above alpha', () => expect(at('ThresholdedRelu', [0.5, 1, 1.5])).toEqual([0, 0, 1]));
+  it('Mish stays finite where exp overflows', () => {
+    const g = at('Mish', [-200, 0, 200], [], {}, 18);
+    expect(g[0]).toBeCloseTo(0, 12);
+    expect(g[1]).toBeCloseTo(Math.tanh(Math.LN2), 6);
+    expect(g[2]).toBe(1);
   });
   it('Pow with exponent 0 has a zero gradient, also at 0', () => expect(at('Pow', [0, 1, 2], [C([], [0])])).toEqual([0, 0, 0]));
   it('Pow exponent gradient is 0 at a zero base', () => {

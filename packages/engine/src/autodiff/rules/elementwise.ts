@@ -144,6 +144,25 @@ function cast(ctx: GradContext): (string | undefined)[] {
   return [from === to ? ctx.dy[0] : ctx.b.cast(ctx.dy[0]!, from)];
 }
 
+/** Selu's alpha and gamma with the spec's defaults (PyTorch's constants in float32). */
+const seluConstants = (ctx: GradContext) => [attrFloat(ctx.node, 'alpha', 1.67326319217681884765625), attrFloat(ctx.node, 'gamma', 1.05070102214813232421875)];
+
+/**
+ * dy · (x > 0 ? positive : negative): the exponential linear units. Their negative branch holds at 0, as PyTorch's
+ * elu_backward (x <= 0) has it; `negative` is built from the forward output where that is exact.
+ */
+function piecewise(ctx: GradContext, positive: string, negative: string): (string | undefined)[] {
+  const { b, x, dy } = ctx;
+  return [b.mul(dy[0]!, b.where(b.op('Greater', [x[0], b.scalar(0)]), positive, negative))];
+}
+
+// d mish(x) = tanh(sp) + x σ(x) (1 − tanh²(sp)), sp = softplus(x) = log(1 + eˣ) (Softplus is not among the emitted ops;
+// where eˣ overflows, tanh(∞) = 1 and the second term is 0, as it should be).
+function mish({ b, x: [x] }: GradContext): string {
+  const t = b.op('Tanh', [b.op('Log', [b.add(b.op('Exp', [x]), b.scalar(1))])]);
+  return b.add(t, b.mul(b.mul(x, b.op('Sigmoid', [x])), b.sub(b.scalar(1), b.mul(t, t))));
+}
+
 export const elementwiseRules = {
   // ReLU'(0) = 0.
   Relu: (ctx) => [gate(ctx, ctx.b.op('Greater', [ctx.y[0], ctx.b.scalar(0)]), ctx.dy[0]!)],
@@ -188,4 +207,21 @@ export const elementwiseRules = {
   // Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
   Dropout: (ctx) => [dyOrZeros(ctx, 0)],
   Cast: cast,
+  // d elu(x) = 1 for x > 0, α eˣ = y + α otherwise.
+  Elu: (ctx) => piecewise(ctx, ctx.b.scalar(1), ctx.b.add(ctx.y[0], ctx.b.scalar(attrFloat(ctx.node, 'alpha', 1)))),
+  // d selu(x) = γ for x > 0, γ α eˣ = y + γ α otherwise.
+  Selu: (ctx) => {
+    const [alpha, gamma] = seluConstants(ctx);
+    return piecewise(ctx, ctx.b.scalar(gamma), ctx.b.add(ctx.y[0], ctx.b.scalar(gamma * alpha)));
+  },
+  // d celu(x) = 1 for x > 0, exp(x/α) = y/α + 1 otherwise.
+  Celu: (ctx) => piecewise(ctx, ctx.b.scalar(1), ctx.b.add(ctx.b.div(ctx.y[0], ctx.b.scalar(attrFloat(ctx.node, 'alpha', 1))), ctx.b.scalar(1))),
+  // d thresholdedrelu(x) = 1 strictly above α (PyTorch's threshold_backward), 0 elsewhere.
+  ThresholdedRelu: (ctx) => [gate(ctx, ctx.b.op('Greater', [ctx.x[0], ctx.b.scalar(attrFloat(ctx.node, 'alpha', 1))]), ctx.dy[0]!)],
+  Mish: (ctx) => chain(ctx, mish),
+  // d softsign(x) = 1 / (1 + |x|)²
+  Softsign: ({ b, x, dy }) => {
+    const d = b.add(b.op('Abs', [x[0]]), b.scalar(1));
+    return [b.div(dy[0]!, b.mul(d, d))];
+  },
 } satisfies Partial<Record<DifferentiableOp, Rule>>;

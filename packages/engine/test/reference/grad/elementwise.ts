@@ -3,6 +3,7 @@
 // linear region, HardSwish as PyTorch's hardswish_backward.
 import { attrFloat, attrString } from '../../../src/graph/attrs.ts';
 import { erf } from '../ops/erf.ts';
+import { seluConstants, sigmoid, softplus } from '../ops/elementwise.ts';
 import { broadcastIndex, broadcastShapes, unbroadcast } from '../tensor.ts';
 import type { RefTensor } from '../tensor.ts';
 import { dyOrZero, x, y } from './rule.ts';
@@ -55,6 +56,30 @@ const DERIVATIVES = {
   Sqrt: () => (_, r) => 0.5 / r,
   Neg: () => () => -1,
   Abs: () => (v) => Math.sign(v),
+  // Elu, Selu and Celu take the negative branch at 0, as PyTorch's elu_backward does (x <= 0).
+  Elu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (v) => (v > 0 ? 1 : alpha * Math.exp(v));
+  },
+  Selu: (ctx) => {
+    const [alpha, gamma] = seluConstants(ctx);
+    return (v) => (v > 0 ? gamma : gamma * alpha * Math.exp(v));
+  },
+  Celu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (v) => (v > 0 ? 1 : Math.exp(v / alpha));
+  },
+  // PyTorch's threshold_backward: 0 where x <= alpha.
+  ThresholdedRelu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (v) => (v > alpha ? 1 : 0);
+  },
+  // d mish = tanh(sp) + x sigmoid(x) (1 − tanh²(sp)), sp = softplus(x).
+  Mish: () => (v) => {
+    const t = Math.tanh(softplus(v));
+    return t + v * sigmoid(v) * (1 - t * t);
+  },
+  Softsign: () => (v) => 1 / (1 + Math.abs(v)) ** 2,
 } satisfies Record<string, Derivative>;
 
 function unaryRule(d: Derivative): VjpRule {

@@ -69,7 +69,30 @@ const FLOAT_UNARY: Record<string, (ctx: OpContext) => Unary> = {
     if (approximate !== 'none' && approximate !== 'tanh') fail(ctx, `unknown approximate="${approximate}"`);
     return (x) => gelu(x, approximate);
   },
+  Elu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (x) => (x >= 0 ? x : alpha * Math.expm1(x));
+  },
+  Selu: (ctx) => {
+    const [alpha, gamma] = seluConstants(ctx);
+    return (x) => (x > 0 ? gamma * x : gamma * alpha * Math.expm1(x));
+  },
+  Celu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (x) => Math.max(0, x) + Math.min(0, alpha * Math.expm1(x / alpha));
+  },
+  ThresholdedRelu: (ctx) => {
+    const alpha = attrFloat(ctx.node, 'alpha', 1);
+    return (x) => (x > alpha ? x : 0);
+  },
+  Mish: () => (x) => x * Math.tanh(softplus(x)),
+  Softsign: () => (x) => x / (1 + Math.abs(x)),
 };
+
+/** Selu's alpha and gamma, with the spec's defaults (float32 values of PyTorch's constants). */
+export function seluConstants(ctx: OpContext): [number, number] {
+  return [attrFloat(ctx.node, 'alpha', 1.67326319217681884765625), attrFloat(ctx.node, 'gamma', 1.05070102214813232421875)];
+}
 
 /** Integer unary ops (the few the spec allows on integers). */
 const INT_UNARY: Record<string, (x: bigint) => bigint> = {

@@ -1,19 +1,18 @@
 // Starts the whole API: database (embedded or DATABASE_URL), migrations, pg-boss, the in-process worker and the HTTP server.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { nodeRuntime } from '@odin/engine/node';
 import { BlobStore } from './blobs/store.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
+import { listenForRunUpdates } from './graphql/pubsub.ts';
 import { createSchema } from './graphql/schema.ts';
+import { serveSubscriptions } from './graphql/subscriptions.ts';
 import { createApp } from './server.ts';
 import { bossQueue, startBoss } from './worker/queue.ts';
-import { RunWorker } from './worker/run-worker.ts';
+import { startWorker } from './worker/start.ts';
 
 export interface RunningApi {
   url: string;
@@ -40,15 +39,17 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
   const applied = await migrate(databaseUrl);
   if (applied.length) log(`api: applied migrations ${applied.join(', ')}`);
   const db = createDb(databaseUrl);
-  const boss = await startBoss(databaseUrl);
+  const boss = await startBoss(databaseUrl, config);
   const base = { db, blobs: new BlobStore(join(config.dataDir, 'blobs')), config, queue: bossQueue(boss) };
-  const worker = config.worker ? new RunWorker({ base, runtime: nodeRuntime, workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, threads: config.threads, log }) : undefined;
-  await worker?.start(boss);
-  const { app, stop: stopApollo } = await createApp(base, await createSchema());
+  const worker = config.worker ? await startWorker(base, databaseUrl, boss, log) : undefined;
+  const schema = await createSchema();
+  const { app, stop: stopApollo } = await createApp(base, schema);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  const stopListening = await listenForRunUpdates(databaseUrl, log);
+  const subscriptions = serveSubscriptions(server, schema, base);
   const port = (server.address() as { port: number }).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log(`api: listening on ${url}/graphql${worker ? ' with an in-process worker' : ''}`);
@@ -59,11 +60,14 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
     databaseUrl,
     stop: () =>
       (stopping ??= (async () => {
-        await worker?.stop();
+        await worker?.worker.stop();
+        await subscriptions.close();
+        await stopListening();
         server.closeAllConnections();
         await new Promise((r) => server.close(r));
         await stopApollo();
         await boss.stop({ graceful: true, timeout: 10_000, wait: true });
+        await worker?.close();
         await db.$disconnect();
         await embedded?.stop();
       })()),

@@ -18,6 +18,12 @@ const schema = z.object({
   ODIN_ARCHIVE_MAX_BYTES: bytes.default(8 * 1024 ** 3),
   ODIN_ARCHIVE_MAX_RATIO: bytes.default(200),
   ODIN_THREADS: z.coerce.number().int().positive().optional(),
+  ODIN_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  ODIN_SHARD_SIZE: z.coerce.number().int().positive().default(2048),
+  ODIN_SHARD_EXPIRE_SECONDS: z.coerce.number().int().min(5).default(45),
+  ODIN_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(10),
+  ODIN_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ODIN_TOKEN: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -30,6 +36,19 @@ export interface Config {
   uploadLimitBytes: number;
   archive: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
   threads?: number;
+  /** Shards a worker scores at once. */
+  concurrency: number;
+  /** Images per shard (rounded to whole batches). */
+  shardSize: number;
+  /** A shard job's pg-boss expiry: how long a dead worker's shard waits before it is retried. */
+  shardExpireSeconds: number;
+  /** How often pg-boss looks for expired jobs. */
+  maintenanceSeconds: number;
+  /** A standalone worker's API, to fetch blobs from; unset: read the store in dataDir directly. */
+  apiUrl?: string;
+  token?: string;
+  /** Set by a standalone worker (its ODIN_BACKEND): the backend it runs every shard on. Unset: each run's own. */
+  workerBackend?: 'cpu' | 'cuda';
 }
 
 export class ConfigError extends Error {
@@ -55,5 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimitBytes: c.ODIN_UPLOAD_LIMIT_BYTES,
     archive: { maxEntries: c.ODIN_ARCHIVE_MAX_ENTRIES, maxTotalBytes: c.ODIN_ARCHIVE_MAX_BYTES, maxRatio: c.ODIN_ARCHIVE_MAX_RATIO },
     threads: c.ODIN_THREADS,
+    concurrency: c.ODIN_WORKER_CONCURRENCY,
+    shardSize: c.ODIN_SHARD_SIZE,
+    shardExpireSeconds: c.ODIN_SHARD_EXPIRE_SECONDS,
+    maintenanceSeconds: c.ODIN_MAINTENANCE_SECONDS,
+    apiUrl: c.ODIN_API_URL,
+    token: c.ODIN_TOKEN,
   };
 }

@@ -1,4 +1,5 @@
 // The service layer shared by GraphQL resolvers, HTTP routes and the worker: one instance per request or job.
+import type pg from 'pg';
 import type { BlobStore } from './blobs/store.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -9,7 +10,8 @@ import { RunService } from './resources/run/run.service.ts';
 import { UploadService } from './resources/upload/upload.service.ts';
 
 export interface RunQueue {
-  enqueue(runId: string): Promise<void>;
+  /** Queues the run's next step; with `client`, inside that client's open transaction. */
+  enqueue(runId: string, client?: Pick<pg.ClientBase, 'query'>): Promise<void>;
 }
 
 export interface Base {

@@ -1,7 +1,6 @@
 // Stored score batches: the engine's ScoreCheckpoint as a compact row (float32 bytea columns) and back.
 import type { ScoreCheckpoint } from '@odin/engine';
 import type { ScoreBatch } from '../generated/prisma/client.ts';
-import type { Db } from '../db/client.ts';
 
 const f32 = (values: number[]) => {
   const a = Float32Array.from(values);
@@ -56,12 +55,4 @@ export function decodeBatch(row: ScoreBatchRow): ScoreCheckpoint {
     odin: row.ids.map((_, i) => odin.slice(i * E, (i + 1) * E)),
     skipped: row.skipped as ScoreCheckpoint['skipped'],
   };
-}
-
-/** One INSERT in raw SQL: on the worker's hot path, Prisma's query compiler cost about a tenth of the scoring time. */
-export async function insertBatch(db: Db, r: ScoreBatchRow): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO score_batch (run_id, job, dataset_id, phase, temperature, epsilons, start, next, ids, indices, labels, prediction, msp, energy, odin, skipped)
-    VALUES (${r.runId}::uuid, ${r.job}, ${r.datasetId}::uuid, ${r.phase}, ${r.temperature}, ${r.epsilons}::float8[], ${r.start}, ${r.next},
-            ${r.ids}::text[], ${r.indices}::int[], ${r.labels}::int[], ${r.prediction}::int[], ${r.msp}, ${r.energy}, ${r.odin}, ${JSON.stringify(r.skipped)}::jsonb)`;
 }

@@ -1,5 +1,6 @@
 // Run queries, mutations and the field resolvers behind a run's model, datasets and results.
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { RUN_UPDATED_TOPIC } from '../../graphql/pubsub.ts';
 import type { Context } from '../../graphql/context.ts';
 import { Dataset } from '../dataset/dataset.type.ts';
 import { toDataset } from '../dataset/dataset.service.ts';
@@ -54,6 +55,15 @@ export class RunResolver {
   @Mutation(() => Boolean, { description: 'Refuses while the run is queued or running.' })
   deleteRun(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
     return services.runs.delete(id);
+  }
+
+  @Subscription(() => Run, {
+    topics: RUN_UPDATED_TOPIC,
+    filter: ({ payload, args }: { payload: string; args: { id: string } }) => payload === args.id,
+    description: 'Progress, images/s, ETA and status of one run, from whichever workers do the work, at most about once a second (graphql-ws at /graphql).',
+  })
+  async runUpdated(@Arg('id', () => ID) id: string, @Ctx() { services }: Context) {
+    return toRun(await services.runs.get(id));
   }
 
   @FieldResolver(() => Model)

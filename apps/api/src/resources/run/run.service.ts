@@ -2,6 +2,7 @@
 import { DEFAULT_EPSILONS, DEFAULT_MAGNITUDE, DEFAULT_TEMPERATURE, DEFAULT_TEMPERATURES } from '@odin/engine';
 import type { Run as RunRow, RunResult as RunResultRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
+import { RUN_UPDATED_CHANNEL } from '../../graphql/pubsub.ts';
 import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
 import { decodeBatch } from '../../scores/score-batch.ts';
 import type { Services } from '../../services.ts';
@@ -105,7 +106,9 @@ export class RunService {
 
   async cancel(id: string): Promise<Run> {
     await this.get(id);
-    const { count } = await this.s.db.run.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+    const { count } = await this.s.db.run.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: 'CANCELLED', finishedAt: new Date(), etaSeconds: null } });
+    // Subscribers hear of it at once; workers see it at their next batch write (worker/shards.ts).
+    if (count) await this.s.db.$executeRaw`SELECT pg_notify(${RUN_UPDATED_CHANNEL}, ${id})`;
     const row = await this.s.db.run.findUniqueOrThrow({ where: { id } });
     if (count === 0) throw badInput(`run ${id} has already finished (${row.status}); nothing to cancel`);
     return toRun(row);

@@ -124,6 +124,7 @@ export class Run {
   @Field(() => Float, { description: 'A fraction on [0, 1].' }) progress!: number;
   @Field(() => String, { nullable: true, description: 'What is running, e.g. "search T=100 …".' }) phase!: string | null;
   @Field(() => Float, { nullable: true }) imagesPerSecond!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Seconds left at the current rate of all its workers, while it runs.' }) etaSeconds!: number | null;
   @Field(() => Float, { nullable: true, description: 'Top-1 accuracy on the in-distribution images, where they have labels.' }) accuracy!: number | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => Backend) backend!: Backend;

@@ -1,0 +1,48 @@
+// Starts a run worker on a pg-boss instance: in the API process, or standalone (src/worker/main.ts) on any machine that reaches the database.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { nodeRuntime } from '@odin/engine/node';
+import pg from 'pg';
+import type PgBoss from 'pg-boss';
+import type { Base } from '../services.ts';
+import { localBlobs, remoteBlobs } from './blob-source.ts';
+import { GraphCache } from './graph-cache.ts';
+import { RunWorker } from './run-worker.ts';
+
+export interface StartedWorker {
+  worker: RunWorker;
+  workerId: string;
+  /** After pg-boss has stopped: closes the sessions and the pool. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(base: Base, databaseUrl: string, boss: PgBoss, log: (line: string) => void): Promise<StartedWorker> {
+  const { config } = base;
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 + 2 * config.concurrency });
+  const blobs = config.apiUrl ? remoteBlobs(base.blobs, config.apiUrl, config.token) : localBlobs(base.blobs);
+  const worker = new RunWorker({
+    base,
+    pool,
+    boss,
+    runtime: nodeRuntime,
+    blobs,
+    graphs: new GraphCache(join(config.dataDir, 'cache', 'odin-graphs')),
+    workerId,
+    threads: config.threads,
+    concurrency: config.concurrency,
+    backend: config.workerBackend,
+    log,
+  });
+  await worker.start();
+  return {
+    worker,
+    workerId,
+    close: async () => {
+      await worker.close();
+      await pool.end();
+    },
+  };
+}
+

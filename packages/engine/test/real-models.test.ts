@@ -15,7 +15,7 @@ import { memoryDataset } from './datasets.ts';
 import { nodeRuntime } from '../src/runtime/node.ts';
 import type { OdinSession } from '../src/runtime/session.ts';
 import { odinReference } from './odin-reference.ts';
-import type { OdinReferenceResult } from './odin-reference.ts';
+import { maxAbsDiff, referenceByImage, runSource } from './odin-run.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Kept outside the repository (see its README); never copied in. */
@@ -53,13 +53,6 @@ const MODELS: RealModel[] = [
 
 const present = existsSync(REAL);
 if (!present) console.warn(`skipping the real-model tests: ${REAL} is absent (see ../shared/real-models/README.md)`);
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 /** MNIST's first test digits (as the `mnist` package orders them, shuffled by the engine) and one noise image, [n,28,28] raw pixels. */
 async function digits(n: number): Promise<{ pixels: Float32Array; labels: number[] }> {
@@ -108,21 +101,10 @@ describe.skipIf(!present).each(MODELS)('real model $file', (spec) => {
       temperature: { data: Float32Array.of(T), dims: [1] },
       epsilon: { data: Float32Array.from(EPSILONS), dims: [EPSILONS.length] },
     });
-    // The source model as exported, on onnxruntime (one image at a time where its batch is fixed at 1).
-    const src = await nodeRuntime.createSession(new Uint8Array(readFileSync(resolve(REAL, spec.file))), { backend: 'cpu', threads: 1 });
-    const srcProbs: number[] = [];
-    try {
-      for (let i = 0; i < n; i++) {
-        const r = await src.run({ [source.graph.inputs[0].name]: { data: images.slice(i * 784, (i + 1) * 784), dims: dimsOf(1) } });
-        srcProbs.push(...(r[source.graph.outputs[0].name].data as Float32Array));
-      }
-    } finally {
-      await src.release();
-    }
-    // The reference runs the source graph (its own opset, its fixed batch) image by image.
-    const refs: OdinReferenceResult[] = [];
-    for (let i = 0; i < n; i++)
-      refs.push(odinReference(source, images.slice(i * 784, (i + 1) * 784), dimsOf(1), { mean: [0], std: [1], temperature: T, epsilons: EPSILONS, logits: spec.logits }));
+    // The source model as exported, on onnxruntime, and the reference on the source graph (its own opset, its
+    // fixed batch), image by image.
+    const srcProbs = await runSource(new Uint8Array(readFileSync(resolve(REAL, spec.file))), source.graph.inputs[0].name, source.graph.outputs[0].name, images, dimsOf(n));
+    const refs = referenceByImage(source, images, dimsOf(n), { mean: [0], std: [1], temperature: T, epsilons: EPSILONS, logits: spec.logits }).all;
     const refLogits = refs.flatMap((r) => [...r.logits]);
     const logits = out.logits.data as Float32Array;
     expect(maxAbsDiff(logits, refLogits)).toBeLessThanOrEqual(TOL.logits * Math.max(1, ...refLogits.map(Math.abs)));

@@ -32,6 +32,27 @@ describe('inferShapes', () => {
     expect(build(['N', 1, 5, 5], (b) => b.op('MaxPool', ['x'], { kernel_shape: [2, 2], strides: [2, 2] })).shape).toEqual(['N', 1, 2, 2]);
   });
 
+  it("follows torch.onnx's expand(N, -1, -1): Where(Equal(s, -1), 1, s) keeps the batch symbol (ViT's class token)", () => {
+    const t = build(['N', 16, 32], (b) => {
+      const batch = b.op('Gather', [b.shape('x'), b.ints([0])], { axis: 0 });
+      const s = b.op('Concat', [batch, b.ints([-1]), b.ints([-1])], { axis: 0 });
+      const ones = b.op('ConstantOfShape', [b.shape(s)], { value: { type: 'tensor', value: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) } } });
+      const target = b.where(b.op('Equal', [s, b.mul(ones, b.ints([-1]))]), ones, s);
+      const token = b.constant({ dtype: 'float32', dims: [1, 1, 32], data: new Float32Array(32) });
+      return b.op('Concat', [b.expand(token, target), 'x'], { axis: 1 });
+    });
+    expect(t.shape).toEqual(['N', 17, 32]);
+  });
+
+  it('decides comparisons of shape values where it can: a size is never negative, and equals itself', () => {
+    const cmp = (op: string, a: (b: GraphBuilder) => string, c: number[]) => build(['N', 3], (b) => b.op(op, [a(b), b.ints(c)])).value;
+    const shape = (b: GraphBuilder) => b.shape('x');
+    expect(cmp('Equal', shape, [-1, 3])).toEqual([0, 1]);
+    expect(cmp('Equal', shape, [2, 3])).toBeUndefined();
+    expect(cmp('Less', shape, [-1, 4])).toBeUndefined();
+    expect(cmp('Greater', (b) => b.ints([1, 5]), [2, 2])).toEqual([0, 1]);
+  });
+
   it('propagates shape values: Reshape(x, Concat(Shape(x)[0], -1)) keeps the symbolic batch', () => {
     const t = build(['N', 4, 5, 6], (b) => {
       const batch = b.op('Gather', [b.shape('x'), b.ints([0])], { axis: 0 });

@@ -141,7 +141,37 @@ const elementwiseBinary: Infer = (node, ins) => {
   return [out];
 };
 
-const comparison: Infer = (_n, ins) => [{ dtype: 'bool', shape: ins[0]?.shape && ins[1]?.shape && broadcastShapes(ins[0].shape, ins[1].shape) }];
+/**
+ * `a op b` on dims, where it is decided: numbers compare as numbers; a symbol equals itself and, being a size,
+ * is never negative (torch.onnx compares shapes with −1 to tell "keep this dim" apart). Undefined otherwise.
+ */
+function compareDims(op: string, a: Dim, b: Dim): boolean | undefined {
+  if (isNum(a) && isNum(b))
+    return { Equal: a === b, Less: a < b, Greater: a > b, LessOrEqual: a <= b, GreaterOrEqual: a >= b }[op];
+  if (op !== 'Equal') return undefined;
+  if (a === b) return true;
+  if ((isNum(a) && a < 0) || (isNum(b) && b < 0)) return false;
+  return undefined;
+}
+
+/** Elementwise values of two small 1-D (or scalar) tensors, broadcasting a single value; undefined when any is unknown. */
+function zipValues<T>(a: Dim[] | undefined, b: Dim[] | undefined, f: (x: Dim, y: Dim) => T | undefined): T[] | undefined {
+  if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const v = f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+const comparison: Infer = (node, ins) => {
+  const out: ValueType = { dtype: 'bool', shape: ins[0]?.shape && ins[1]?.shape && broadcastShapes(ins[0].shape, ins[1].shape) };
+  const v = zipValues(ins[0]?.value, ins[1]?.value, (a, b) => compareDims(node.op, a, b));
+  if (v) out.value = v.map(Number);
+  return [out];
+};
 
 const variadic: Infer = (_n, ins) => {
   const shapes = ins.map((t) => t?.shape);
@@ -246,13 +276,20 @@ const INFER: Record<string, Infer> = {
   And: comparison,
   Or: comparison,
   Xor: comparison,
-  Not: same,
+  Not: (_n, [x]) => [{ dtype: 'bool', shape: x?.shape, value: x?.value?.map((v) => (isNum(v) ? Number(!v) : v)) }],
   Max: variadic,
   Min: variadic,
   Sum: variadic,
-  Where: (_n, ins) => [
-    { dtype: ins[1]!.dtype, shape: ins.every((t) => t?.shape) ? broadcastShapes(...ins.map((t) => t!.shape!)) : undefined },
-  ],
+  Where: (_n, ins) => {
+    const out: ValueType = { dtype: ins[1]!.dtype, shape: ins.every((t) => t?.shape) ? broadcastShapes(...ins.map((t) => t!.shape!)) : undefined };
+    // Picks between shape vectors, as torch.onnx's expand(-1) handling does: Where(Equal(s, −1), ones, s).
+    const [c, a, b] = ins.map((t) => t?.value);
+    const n = Math.max(c?.length ?? 0, a?.length ?? 0, b?.length ?? 0);
+    const at = (v: Dim[], i: number) => v[v.length === 1 ? 0 : i];
+    if (c && a && b && [c, a, b].every((v) => v.length === 1 || v.length === n) && c.every(isNum))
+      out.value = Array.from({ length: n }, (_, i) => (at(c, i) ? at(a, i) : at(b, i)));
+    return [out];
+  },
   MatMul: (_n, [a, b]) => {
     if (!a?.shape || !b?.shape) return [{ dtype: a!.dtype }];
     const as = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;

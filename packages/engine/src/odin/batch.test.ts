@@ -13,6 +13,7 @@ import { UnsupportedModelError } from './model-info.ts';
 import { mulberry } from '../../test/gradcheck.ts';
 import { memoryDataset } from '../../test/datasets.ts';
 import { odinReference } from '../../test/odin-reference.ts';
+import { maxAbsDiff, referenceByImage, runCompiled } from '../../test/odin-run.ts';
 
 const rand = mulberry(17);
 const values = (n: number, scale = 0.5) => Array.from({ length: n }, () => scale * (rand() * 2 - 1));
@@ -45,24 +46,9 @@ const classToken = (b: GraphBuilder, h: string) => {
 const images = (n: number, h = 4, w = 4) => Float32Array.from({ length: n * 3 * h * w }, () => rand());
 const slice = (x: Float32Array, i: number, per: number) => x.slice(i * per, (i + 1) * per);
 
-async function odinOf(compiled: Model, x: Float32Array, dims: number[], eps: number[]) {
-  const session = await nodeRuntime.createSession(writeModel(compiled), { backend: 'cpu', threads: 1 });
-  try {
-    const out = await session.run({ image: { data: x, dims }, temperature: { data: Float32Array.of(T), dims: [1] }, epsilon: { data: Float32Array.from(eps), dims: [eps.length] } });
-    return { odin: Array.from(out.odin.data as Float32Array), logits: Array.from(out.logits.data as Float32Array) };
-  } finally {
-    await session.release();
-  }
-}
-
 /** The reference on the source model, one image at a time (its batch is 1). */
 const reference = (source: Model, x: Float32Array, n: number, dims: number[], eps: number[]) =>
-  Array.from({ length: n }, (_, i) => odinReference(source, slice(x, i, x.length / n), dims, { mean: [0], std: [1], temperature: T, epsilons: eps }));
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  return Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
-};
+  referenceByImage(source, x, [n, ...dims.slice(1)], { mean: [0], std: [1], temperature: T, epsilons: eps }).all;
 
 describe('a model exported with a fixed batch of 1', () => {
   it('gets a dynamic batch where a Reshape target carried the 1, and scores a batch of 3 as the reference does', async () => {
@@ -72,7 +58,7 @@ describe('a model exported with a fixed batch of 1', () => {
     expect(report.batch.note).toMatch(/made dynamic by letting 1 Reshape target\(s\) copy the batch/);
     expect(compiled.graph.inputs[0].shape).toEqual(['N', 3, 4, 4]);
     const x = images(3);
-    const out = await odinOf(compiled, x, [3, 3, 4, 4], EPS);
+    const out = await runCompiled(compiled, x, [3, 3, 4, 4], T, EPS);
     const refs = reference(source, x, 3, [1, 3, 4, 4], EPS);
     expect(maxAbsDiff(out.odin, refs.flatMap((r) => [...r.odin]))).toBeLessThanOrEqual(1e-6);
     expect(maxAbsDiff(out.logits, refs.flatMap((r) => [...r.logits]))).toBeLessThanOrEqual(1e-5);
@@ -125,7 +111,7 @@ describe('dynamic height and width', () => {
     expect(report.input.shape).toBe('[N,3,5,7]');
     expect(compiled.graph.inputs[0].shape).toEqual(['N', 3, 5, 7]);
     const x = images(2, 5, 7);
-    const out = await odinOf(compiled, x, [2, 3, 5, 7], EPS);
+    const out = await runCompiled(compiled, x, [2, 3, 5, 7], T, EPS);
     const ref = odinReference(source, x, [2, 3, 5, 7], { mean: [0], std: [1], temperature: T, epsilons: EPS });
     expect(maxAbsDiff(out.odin, ref.odin)).toBeLessThanOrEqual(1e-6);
     expect(maxAbsDiff(ref.odin.slice(2, 3), ref.odin.slice(0, 1))).toBeGreaterThan(1e-4);

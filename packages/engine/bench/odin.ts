@@ -60,7 +60,7 @@ export interface OdinProfile {
   byPartOp: Record<string, Record<string, number>>;
 }
 
-const sessionOptions = (profile?: string): ort.InferenceSession.SessionOptions => ({
+export const sessionOptions = (profile?: string): ort.InferenceSession.SessionOptions => ({
   executionProviders: ['cpu'],
   intraOpNumThreads: THREADS,
   interOpNumThreads: 1,
@@ -76,7 +76,7 @@ function images(n: number): Float32Array {
 }
 
 /** Wall-clock seconds of one call. */
-async function timed(run: () => Promise<unknown>): Promise<number> {
+export async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/api', 'test'],
+    projects: ['packages/*', 'apps/api', 'apps/web', 'test'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
   },

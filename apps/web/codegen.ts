@@ -6,7 +6,7 @@ const config: CodegenConfig = {
   documents: ['lib/**/*.ts', 'ui/**/*.tsx', '!lib/gql/**'],
   ignoreNoDocuments: false,
   generates: {
-    'lib/gql/': {
+    [process.env.CODEGEN_OUT ?? 'lib/gql/']: {
       preset: 'client',
       config: { documentMode: 'string', useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string' } },
       presetConfig: { fragmentMasking: false },

@@ -38,7 +38,7 @@ export function RunProgress({ status, progress, imagesPerSecond, startedAt, phas
         )}
       </Group>
       {(active || detailed) && (
-        <Progress value={progress * 100} animated={status === 'RUNNING'} size={detailed ? 'lg' : 'sm'} data-progress={progress} aria-label="Run progress" />
+        <Progress value={progress * 100} color={status === 'FAILED' ? 'red' : status === 'CANCELLED' ? 'orange' : undefined} animated={status === 'RUNNING'} size={detailed ? 'lg' : 'sm'} data-progress={progress} aria-label="Run progress" />
       )}
       {detailed && active && phase && (
         <Text size="xs" c="dimmed">

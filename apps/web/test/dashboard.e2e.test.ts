@@ -1,0 +1,213 @@
+// End to end in Chromium: upload a model and two datasets through the pages, run, and read the metrics the API computed;
+// filters and pages through the URL; the error paths; no console errors in any state; screenshots of every main page.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { data, uploadId, waitForRun } from '../../api/test/support/api-process.ts';
+import { writeNpy } from '../../api/test/support/data.ts';
+import { launchBrowser, openPage, type WatchedPage } from './support/browser.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const DEMO_MODEL = fileURLToPath(new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url));
+const METRICS = ['fprAt95Tpr', 'detectionError', 'auroc', 'auprIn', 'auprOut'] as const;
+
+interface ApiResult {
+  outDatasetId: string;
+  baseline: Record<(typeof METRICS)[number], number>;
+  odin: Record<(typeof METRICS)[number], number>;
+}
+
+let stack: Stack;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+const ids: { model?: string; inSet?: string; outSet?: string; run?: string } = {};
+
+async function choose(p: Page, field: string, option: string | RegExp) {
+  await p.locator(`[data-field=${field}]`).click();
+  await p.getByRole('option', { name: option }).first().click();
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+  watched = await openPage(browser);
+  page = watched.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the dashboard against the real API', () => {
+  it('shows empty states that say what to do next', async () => {
+    await page.goto(`${stack.web.url}/`);
+    await page.waitForURL(/\/runs$/);
+    await expect(page.locator('[data-empty-state]').textContent()).resolves.toContain('Upload a model');
+    await page.locator('[data-api-status=up]').waitFor();
+    await watched.screenshot('runs-empty');
+    await page.goto(`${stack.web.url}/models`);
+    await expect(page.locator('[data-empty-state]').textContent()).resolves.toContain('Upload a model to start');
+    await page.goto(`${stack.web.url}/datasets`);
+    await page.locator('[data-empty-state]').waitFor();
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('uploads a model through the page, pre-filled from inspectUpload', async () => {
+    await page.goto(`${stack.web.url}/models`);
+    await page.locator('[data-dropzone=model] input[type=file]').setInputFiles(DEMO_MODEL);
+    const name = page.locator('[data-field=name]');
+    await name.waitFor();
+    await expect(page.getByLabel('Input size (H, W)').inputValue()).resolves.toBe('28, 28');
+    await name.fill('demo cnn');
+    await page.locator('[data-register-model]').click();
+    await page.waitForURL(/\/models\/[0-9a-f-]{36}$/);
+    ids.model = page.url().split('/').at(-1);
+    await page.locator('[data-odin-compiles=true]').waitFor();
+    await expect(page.locator('[data-chart=ops] .recharts-bar-rectangle').count()).resolves.toBeGreaterThan(3);
+    await watched.screenshot('model');
+  });
+
+  it('uploads two datasets through the page and shows their thumbnails', async () => {
+    const dir = stack.dataDir;
+    const files = [await writeNpy(dir, 'fashion-mnist:test', 600, 'fashion-600.npy'), await writeNpy(dir, 'mnist', 600, 'mnist-600.npy')];
+    for (const file of files) {
+      await page.goto(`${stack.web.url}/datasets`);
+      await page.locator('[data-dropzone=dataset] input[type=file]').setInputFiles(file);
+      await page.locator('[data-register-dataset]').click();
+      await expect(page.locator('[data-dataset-report]').textContent()).resolves.toContain('Imported 600 images');
+    }
+    const { datasets } = await data<{ datasets: { edges: { node: { id: string; name: string } }[] } }>(stack.api.url, '{ datasets { edges { node { id name } } } }');
+    ids.inSet = datasets.edges.find((e) => e.node.name === 'fashion-600')!.node.id;
+    ids.outSet = datasets.edges.find((e) => e.node.name === 'mnist-600')!.node.id;
+    await page.goto(`${stack.web.url}/datasets/${ids.inSet}`);
+    const thumb = page.locator('[data-thumbnails] img').first();
+    await thumb.waitFor();
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(28);
+    await watched.screenshot('dataset');
+    await page.goto(`${stack.web.url}/datasets`);
+    await page.locator('[data-datasets-table]').waitFor();
+    await watched.screenshot('datasets');
+  });
+
+  it('starts a run from the form, follows its progress to 100%, and shows the API’s metrics with curves and histograms', async () => {
+    await page.goto(`${stack.web.url}/runs`);
+    await page.locator('[data-new-run]').click();
+    await choose(page, 'model', 'demo cnn');
+    await choose(page, 'in', /^fashion-600/);
+    await choose(page, 'ood', /^mnist-600/);
+    await page.getByRole('dialog').getByText('Perturbation ε').click();
+    await page.locator('[data-submit-run]').click();
+    const row = page.locator('[data-run-id]').first();
+    await row.waitFor();
+    ids.run = (await row.getAttribute('data-run-id'))!;
+    await page.locator(`[data-run-id="${ids.run}"][data-status=SUCCEEDED][data-progress="1"]`).waitFor({ timeout: 240_000 });
+    await watched.screenshot('runs');
+
+    await page.locator(`[data-run-id="${ids.run}"] a`).first().click();
+    await page.waitForURL(new RegExp(`/runs/${ids.run}$`));
+    const panel = page.locator(`[data-result-panel="${ids.outSet}"]`);
+    await panel.waitFor();
+    const { run } = await data<{ run: { results: ApiResult[] } }>(
+      stack.api.url,
+      `query($id: ID!) { run(id: $id) { results { outDatasetId baseline { ${METRICS.join(' ')} } odin { ${METRICS.join(' ')} } } } }`,
+      { id: ids.run },
+    );
+    expect(run.results).toHaveLength(1);
+    for (const method of ['baseline', 'odin'] as const)
+      for (const metric of METRICS) {
+        const cell = panel.locator(`[data-metric=${metric}][data-method=${method}]`);
+        expect(Number(await cell.getAttribute('data-value')), `${method} ${metric}`).toBe(run.results[0][method][metric]);
+      }
+    for (const chart of ['roc', 'pr-in', 'pr-out']) {
+      const paths = panel.locator(`[data-chart=${chart}] path.recharts-line-curve`);
+      await expect(paths.count()).resolves.toBe(2);
+      for (const d of await paths.evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? ''))) expect(d.split(/[ML]/).length, chart).toBeGreaterThan(20);
+    }
+    for (const chart of ['histogram-baseline', 'histogram-odin']) {
+      const areas = panel.locator(`[data-chart=${chart}] path.recharts-area-area`);
+      await expect(areas.count()).resolves.toBe(2);
+      const box = await panel.locator(`[data-chart=${chart}] .recharts-wrapper > svg.recharts-surface`).boundingBox();
+      expect(box!.width).toBeGreaterThanOrEqual(320);
+      expect(box!.height).toBeGreaterThanOrEqual(240);
+    }
+    await watched.screenshot('run');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('filters the runs table through the URL (kept on reload) and pages by cursor', async () => {
+    const bytes = new Uint8Array(await readFile(DEMO_MODEL));
+    const { registerModel: other } = await data<{ registerModel: { id: string } }>(stack.api.url, 'mutation($u: ID!) { registerModel(input: { uploadId: $u, name: "second cnn" }) { id } }', { u: await uploadId(stack.api.url, bytes, 'second.onnx') });
+    const noise = async (kind: string) =>
+      (await data<{ createSyntheticDataset: { id: string } }>(stack.api.url, `mutation { createSyntheticDataset(input: { kind: ${kind}, count: 40, seed: 3 }) { id } }`)).createSyntheticDataset.id;
+    const [a, b] = [await noise('UNIFORM'), await noise('GAUSSIAN')];
+    const start = (modelId: string) => data(stack.api.url, 'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], batchSize: 40 }) { id } }', { m: modelId, a, b });
+    for (let i = 0; i < 3; i++) await start(other.id);
+    for (let i = 0; i < 23; i++) await start(ids.model!);
+
+    await page.goto(`${stack.web.url}/runs?model=${other.id}`);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
+    await page.reload();
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
+    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('3');
+    await expect(page.locator('[data-filter=model]').inputValue()).resolves.toBe('second cnn');
+
+    await page.goto(`${stack.web.url}/runs`);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(25);
+    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('27');
+    const firstPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
+    await page.locator('[data-page=next]').click();
+    await page.waitForURL(/after=/);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(2);
+    const secondPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    await page.reload();
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(2);
+    await page.goto(`${stack.web.url}/runs?order=asc`);
+    await expect.poll(() => page.locator('[data-run-id]').first().getAttribute('data-run-id')).toBe(ids.run);
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('shows the API’s message for a file that is not an ONNX model', async () => {
+    const junk = Buffer.from('this is a text file, not a model\n');
+    const { inspectUpload } = await fetch(`${stack.api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($u: ID!) { inspectUpload(uploadId: $u) { opset } }', variables: { u: await uploadId(stack.api.url, junk, 'notes.txt') } }),
+    })
+      .then((r) => r.json() as Promise<{ errors: { message: string }[] }>)
+      .then((r) => ({ inspectUpload: r.errors[0].message }));
+    await page.goto(`${stack.web.url}/models`);
+    await page.locator('[data-dropzone=model] input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: junk });
+    const alert = page.locator('[data-inspect-error]');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain(inspectUpload);
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('shows why a run failed, in its own words', async () => {
+    const path = await writeNpy(stack.dataDir, 'mnist', 50, 'doomed.npy');
+    const { registerDataset } = await data<{ registerDataset: { id: string } }>(stack.api.url, 'mutation($u: ID!) { registerDataset(input: { uploadId: $u, name: "doomed" }) { id } }', {
+      u: await uploadId(stack.api.url, new Uint8Array(await readFile(path)), 'doomed.npy'),
+    });
+    // The dataset's imported files vanish behind the API's back (a disk cleaned by hand): the worker cannot read them.
+    await rm(join(stack.dataDir, 'datasets', registerDataset.id), { recursive: true, force: true });
+    const { startRun } = await data<{ startRun: { id: string } }>(stack.api.url, 'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b] }) { id } }', {
+      m: ids.model,
+      a: ids.inSet,
+      b: registerDataset.id,
+    });
+    const final = await waitForRun(stack.api.url, startRun.id);
+    expect(final.status).toBe('FAILED');
+    await page.goto(`${stack.web.url}/runs/${startRun.id}`);
+    const alert = page.locator('[data-run-error]');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain(final.error!);
+    await page.locator('[data-rerun]').waitFor();
+    await watched.screenshot('run-failed');
+    expect(watched.problems).toEqual([]);
+  });
+});

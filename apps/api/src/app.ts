@@ -10,6 +10,8 @@ import { migrate } from './db/migrate.ts';
 import { listenForRunUpdates } from './graphql/pubsub.ts';
 import { createSchema } from './graphql/schema.ts';
 import { serveSubscriptions } from './graphql/subscriptions.ts';
+import { seedDemo } from './seed/demo.ts';
+import { createServices } from './services.ts';
 import { createApp } from './server.ts';
 import { bossQueue, startBoss } from './worker/queue.ts';
 import { startWorker } from './worker/start.ts';
@@ -42,6 +44,7 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
   const boss = await startBoss(databaseUrl, config);
   const base = { db, blobs: new BlobStore(join(config.dataDir, 'blobs')), config, queue: bossQueue(boss) };
   const worker = config.worker ? await startWorker(base, databaseUrl, boss, log) : undefined;
+  if (config.demo) await seedDemo(createServices(base), log);
   const schema = await createSchema();
   const { app, stop: stopApollo } = await createApp(base, schema);
   const server: Server = await new Promise((resolve, reject) => {

@@ -24,6 +24,7 @@ const schema = z.object({
   ODIN_MAINTENANCE_SECONDS: z.coerce.number().int().positive().default(10),
   ODIN_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   ODIN_TOKEN: z.string().min(1).optional(),
+  ODIN_DEMO: onOff.default('off'),
 });
 
 export interface Config {
@@ -49,6 +50,8 @@ export interface Config {
   token?: string;
   /** Set by a standalone worker (its ODIN_BACKEND): the backend it runs every shard on. Unset: each run's own. */
   workerBackend?: 'cpu' | 'cuda';
+  /** Seed the demo (model, built-in datasets, one run) into an empty database at start-up. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -80,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maintenanceSeconds: c.ODIN_MAINTENANCE_SECONDS,
     apiUrl: c.ODIN_API_URL,
     token: c.ODIN_TOKEN,
+    demo: c.ODIN_DEMO === 'on',
   };
 }

@@ -2,6 +2,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // codegen's plugins load graphql's CommonJS build; importing its ES build too would make two copies of every GraphQL class.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     name: 'web',
     include: ['test/**/*.test.ts'],

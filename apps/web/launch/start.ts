@@ -32,7 +32,7 @@ async function checkPort(port: string, variable: string): Promise<void> {
 const children: ChildProcess[] = [];
 
 /** Starts a child, prefixes its output, and resolves with the first match of `ready` in it. */
-function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd?: string): Promise<RegExpExecArray> {
+function launch(name: string, command: string, args: string[], env: Record<string, string>, ready: RegExp, cwd?: string): Promise<RegExpExecArray> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let seen = '';

@@ -1,42 +1,439 @@
 /* eslint-disable */
-/** Internal type. DO NOT USE DIRECTLY. */
-type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-/** Internal type. DO NOT USE DIRECTLY. */
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+};
+
 /** Where the worker runs the graph: onnxruntime-node CPU, CUDA or WebGPU. */
 export type Backend =
   | 'CPU'
   | 'CUDA'
   | 'WEBGPU';
 
+export type Dataset = {
+  __typename?: 'Dataset';
+  createdAt: Scalars['DateTime']['output'];
+  /** NPY, IDX, CIFAR, ZIP, TAR, UNIFORM, GAUSSIAN or BUILTIN. */
+  format: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  itemCount: Scalars['Int']['output'];
+  /** [height, width, channels]. */
+  itemShape: Array<Scalars['Int']['output']>;
+  kind: DatasetKind;
+  labels: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  rejected: Array<RejectedEntry>;
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** e.g. mnist or uniform:10000:1; for uploads, the imported file inside the dataset folder. */
+  sourceSpec: Scalars['String']['output'];
+};
+
+export type DatasetConnection = {
+  __typename?: 'DatasetConnection';
+  edges: Array<DatasetEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DatasetEdge = {
+  __typename?: 'DatasetEdge';
+  cursor: Scalars['String']['output'];
+  node: Dataset;
+};
+
 export type DatasetKind =
   | 'BUILTIN'
   | 'SYNTHETIC'
   | 'UPLOADED';
 
+export type GridCell = {
+  __typename?: 'GridCell';
+  auroc: Scalars['Float']['output'];
+  epsilon: Scalars['Float']['output'];
+  fprAt95Tpr: Scalars['Float']['output'];
+  temperature: Scalars['Float']['output'];
+};
+
+export type HardestSamples = {
+  __typename?: 'HardestSamples';
+  /** In-distribution images with the lowest ODIN scores (most OOD). */
+  inDistribution: Array<ScoredSample>;
+  /** OOD images with the highest ODIN scores (most in-distribution). */
+  ood: Array<ScoredSample>;
+};
+
+export type MetadataEntry = {
+  __typename?: 'MetadataEntry';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type MethodCurves = {
+  __typename?: 'MethodCurves';
+  prIn: PrCurve;
+  prOut: PrCurve;
+  roc: RocCurve;
+};
+
+export type Model = {
+  __typename?: 'Model';
+  createdAt: Scalars['DateTime']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  inputName: Scalars['String']['output'];
+  /** null marks a dynamic dimension (the batch). */
+  inputShape: Array<Maybe<Scalars['Int']['output']>>;
+  /** [height, width] the images are fed at. */
+  inputSize: Array<Scalars['Int']['output']>;
+  labels: Array<Scalars['String']['output']>;
+  layout: Scalars['String']['output'];
+  mean: Array<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  numClasses: Scalars['Int']['output'];
+  odinCompiles: Scalars['Boolean']['output'];
+  odinError?: Maybe<Scalars['String']['output']>;
+  opHistogram: Array<OpCount>;
+  opset: Scalars['Int']['output'];
+  outputName: Scalars['String']['output'];
+  parameterCount: Scalars['Float']['output'];
+  sha256: Scalars['String']['output'];
+  size: Scalars['Float']['output'];
+  std: Array<Scalars['Float']['output']>;
+};
+
+export type ModelConnection = {
+  __typename?: 'ModelConnection';
+  edges: Array<ModelEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ModelEdge = {
+  __typename?: 'ModelEdge';
+  cursor: Scalars['String']['output'];
+  node: Model;
+};
+
+/** What an ONNX file takes and returns, and whether ODIN compiles it. */
+export type ModelReport = {
+  __typename?: 'ModelReport';
+  inputName: Scalars['String']['output'];
+  /** null marks a dynamic dimension (the batch). */
+  inputShape: Array<Maybe<Scalars['Int']['output']>>;
+  inputSize: Array<Scalars['Int']['output']>;
+  labels: Array<Scalars['String']['output']>;
+  layout: Scalars['String']['output'];
+  mean: Array<Scalars['Float']['output']>;
+  metadata: Array<MetadataEntry>;
+  numClasses: Scalars['Int']['output'];
+  odinCompiles: Scalars['Boolean']['output'];
+  odinError?: Maybe<Scalars['String']['output']>;
+  opHistogram: Array<OpCount>;
+  opset: Scalars['Int']['output'];
+  outputName: Scalars['String']['output'];
+  parameterCount: Scalars['Float']['output'];
+  std: Array<Scalars['Float']['output']>;
+  /** Ops in the model that ODIN has no rule for. */
+  unsupportedOps: Array<Scalars['String']['output']>;
+  /** Ops of the compiled graph that WebGPU runs on the CPU instead. */
+  webgpuFallbacks: Array<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  cancelRun: Run;
+  createSyntheticDataset: Dataset;
+  /** Refuses while runs use the dataset. */
+  deleteDataset: Scalars['Boolean']['output'];
+  /** Refuses while runs use the model. */
+  deleteModel: Scalars['Boolean']['output'];
+  /** Refuses while the run is queued or running. */
+  deleteRun: Scalars['Boolean']['output'];
+  registerDataset: Dataset;
+  registerModel: Model;
+  /** Starts a new run with the same model, datasets and settings. */
+  rerun: Run;
+  startRun: Run;
+};
+
+
+export type MutationCancelRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateSyntheticDatasetArgs = {
+  input: SyntheticDatasetInput;
+};
+
+
+export type MutationDeleteDatasetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterDatasetArgs = {
+  input: RegisterDatasetInput;
+};
+
+
+export type MutationRegisterModelArgs = {
+  input: RegisterModelInput;
+};
+
+
+export type MutationRerunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStartRunArgs = {
+  input: StartRunInput;
+};
+
+/** Fractions on [0,1], defined as in docs/metrics.md; in-distribution is the positive class. */
+export type OodMetrics = {
+  __typename?: 'OodMetrics';
+  /** Average precision with in-distribution positive. */
+  auprIn: Scalars['Float']['output'];
+  /** Average precision with OOD positive (scores negated). */
+  auprOut: Scalars['Float']['output'];
+  /** Area under the ROC curve, ties counting ½. */
+  auroc: Scalars['Float']['output'];
+  /** min over t of ½·P(s_in < t) + ½·P(s_out ≥ t). */
+  detectionError: Scalars['Float']['output'];
+  /** P(s_out ≥ t) at the largest t with P(s_in ≥ t) ≥ 0.95. */
+  fprAt95Tpr: Scalars['Float']['output'];
+};
+
+export type OpCount = {
+  __typename?: 'OpCount';
+  count: Scalars['Int']['output'];
+  op: Scalars['String']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PrCurve = {
+  __typename?: 'PrCurve';
+  precision: Array<Scalars['Float']['output']>;
+  recall: Array<Scalars['Float']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  compareRuns: Array<Run>;
+  dataset?: Maybe<Dataset>;
+  datasets: DatasetConnection;
+  /** Reads an uploaded ONNX file before it is registered, e.g. to pre-fill a form. */
+  inspectUpload: ModelReport;
+  model?: Maybe<Model>;
+  models: ModelConnection;
+  /** Poll it to follow a run’s progress. */
+  run?: Maybe<Run>;
+  runs: RunConnection;
+};
+
+
+export type QueryCompareRunsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryDatasetArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDatasetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DatasetKind>;
+};
+
+
+export type QueryInspectUploadArgs = {
+  uploadId: Scalars['ID']['input'];
+};
+
+
+export type QueryModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryModelsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  datasetId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  modelId?: InputMaybe<Scalars['ID']['input']>;
+  orderBy?: InputMaybe<RunOrder>;
+  status?: InputMaybe<RunStatus>;
+};
+
 export type RegisterDatasetInput = {
-  name: string;
-  uploadId: string | number;
+  name: Scalars['String']['input'];
+  uploadId: Scalars['ID']['input'];
 };
 
 export type RegisterModelInput = {
-  description?: string | null | undefined;
+  description?: InputMaybe<Scalars['String']['input']>;
   /** [height, width]; defaults to the input shape. */
-  inputSize?: Array<number> | null | undefined;
+  inputSize?: InputMaybe<Array<Scalars['Int']['input']>>;
   /** Class names; defaults to odin:labels. */
-  labels?: Array<string> | null | undefined;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Per-channel mean on the [0,1] pixel scale; defaults to the odin:mean metadata, else 0. */
-  mean?: Array<number> | null | undefined;
-  name: string;
+  mean?: InputMaybe<Array<Scalars['Float']['input']>>;
+  name: Scalars['String']['input'];
   /** Per-channel std on the [0,1] pixel scale; defaults to odin:std, else 1. */
-  std?: Array<number> | null | undefined;
-  uploadId: string | number;
+  std?: InputMaybe<Array<Scalars['Float']['input']>>;
+  uploadId: Scalars['ID']['input'];
+};
+
+export type RejectedEntry = {
+  __typename?: 'RejectedEntry';
+  /** The archive entry or item id. */
+  entry: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type RocCurve = {
+  __typename?: 'RocCurve';
+  fpr: Array<Scalars['Float']['output']>;
+  /** Accept iff score ≥ threshold; the first is +∞, given as null. */
+  thresholds: Array<Maybe<Scalars['Float']['output']>>;
+  tpr: Array<Scalars['Float']['output']>;
+};
+
+export type Run = {
+  __typename?: 'Run';
+  /** Top-1 accuracy on the in-distribution images, where they have labels. */
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  backend: Backend;
+  batchSize: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  /** Seconds left at the current rate of all its workers, while it runs. */
+  etaSeconds?: Maybe<Scalars['Float']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The OOD samples scored most in-distribution and the in-distribution ones scored most OOD. */
+  hardestSamples: HardestSamples;
+  id: Scalars['ID']['output'];
+  imagesPerSecond?: Maybe<Scalars['Float']['output']>;
+  inDataset: Dataset;
+  model: Model;
+  outDatasets: Array<Dataset>;
+  /** What is running, e.g. "search T=100 …". */
+  phase?: Maybe<Scalars['String']['output']>;
+  /** A fraction on [0, 1]. */
+  progress: Scalars['Float']['output'];
+  /** One per OOD set, once the run has succeeded. */
+  results: Array<RunResult>;
+  settings: RunSettings;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: RunStatus;
+};
+
+
+export type RunHardestSamplesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outDatasetId: Scalars['ID']['input'];
+};
+
+export type RunConnection = {
+  __typename?: 'RunConnection';
+  edges: Array<RunEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Curves downsampled to at most 1000 points, endpoints kept. */
+export type RunCurves = {
+  __typename?: 'RunCurves';
+  baseline: MethodCurves;
+  odin: MethodCurves;
+};
+
+export type RunEdge = {
+  __typename?: 'RunEdge';
+  cursor: Scalars['String']['output'];
+  node: Run;
+};
+
+export type RunHistograms = {
+  __typename?: 'RunHistograms';
+  baseline: ScoreHistogram;
+  odin: ScoreHistogram;
 };
 
 export type RunOrder =
   | 'CREATED_AT_ASC'
   | 'CREATED_AT_DESC';
+
+export type RunResult = {
+  __typename?: 'RunResult';
+  baseline: OodMetrics;
+  /** The same for the max-softmax score. */
+  baselineThreshold: Scalars['Float']['output'];
+  curves: RunCurves;
+  epsilon: Scalars['Float']['output'];
+  grid?: Maybe<Array<GridCell>>;
+  histograms: RunHistograms;
+  nIn: Scalars['Int']['output'];
+  nOut: Scalars['Int']['output'];
+  odin: OodMetrics;
+  outDataset: Dataset;
+  outDatasetId: Scalars['ID']['output'];
+  temperature: Scalars['Float']['output'];
+  /** The ODIN score at or above which 95% of the in-distribution set scores (score ≥ threshold means "in"). */
+  threshold: Scalars['Float']['output'];
+};
+
+export type RunSettings = {
+  __typename?: 'RunSettings';
+  epsilon?: Maybe<Scalars['Float']['output']>;
+  search?: Maybe<SearchSettings>;
+  temperature?: Maybe<Scalars['Float']['output']>;
+};
 
 export type RunStatus =
   | 'CANCELLED'
@@ -45,37 +442,77 @@ export type RunStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** Counts of scores per bin; bin i is [edges[i], edges[i+1]), the last bin closed. */
+export type ScoreHistogram = {
+  __typename?: 'ScoreHistogram';
+  edges: Array<Scalars['Float']['output']>;
+  in: Array<Scalars['Int']['output']>;
+  out: Array<Scalars['Int']['output']>;
+};
+
+export type ScoredSample = {
+  __typename?: 'ScoredSample';
+  datasetId: Scalars['ID']['output'];
+  /** Raw position in the dataset (GET /v1/datasets/:id/items/:index.png). */
+  index: Scalars['Int']['output'];
+  msp: Scalars['Float']['output'];
+  odin: Scalars['Float']['output'];
+  predictedLabel?: Maybe<Scalars['String']['output']>;
+  prediction: Scalars['Int']['output'];
+  /** 1 = the hardest. */
+  rank: Scalars['Int']['output'];
+};
+
 export type SearchInput = {
   /** Default 21 values from 0 to 0.004. */
-  epsilons?: Array<number> | null | undefined;
+  epsilons?: InputMaybe<Array<Scalars['Float']['input']>>;
   /** Default 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000. */
-  temperatures?: Array<number> | null | undefined;
+  temperatures?: InputMaybe<Array<Scalars['Float']['input']>>;
   /** Images held out from the start of every set to tune on (default 1000). */
-  validationCount?: number | null | undefined;
+  validationCount?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SearchSettings = {
+  __typename?: 'SearchSettings';
+  epsilons: Array<Scalars['Float']['output']>;
+  temperatures: Array<Scalars['Float']['output']>;
+  /** Images held out from the start of every set to tune on; metrics use the rest. */
+  validationCount: Scalars['Int']['output'];
 };
 
 export type StartRunInput = {
   /** Default CPU (or the server’s ODIN_BACKEND). */
-  backend?: Backend | null | undefined;
+  backend?: InputMaybe<Backend>;
   /** Default chosen by the server. */
-  batchSize?: number | null | undefined;
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
   /** Default 0.0014. */
-  epsilon?: number | null | undefined;
-  inDatasetId: string | number;
-  modelId: string | number;
-  outDatasetIds: Array<string | number>;
-  search?: SearchInput | null | undefined;
+  epsilon?: InputMaybe<Scalars['Float']['input']>;
+  inDatasetId: Scalars['ID']['input'];
+  modelId: Scalars['ID']['input'];
+  outDatasetIds: Array<Scalars['ID']['input']>;
+  search?: InputMaybe<SearchInput>;
   /** Default 1000. */
-  temperature?: number | null | undefined;
+  temperature?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Progress, images/s, ETA and status of one run, from whichever workers do the work, at most about once a second (graphql-ws at /graphql). */
+  runUpdated: Run;
+};
+
+
+export type SubscriptionRunUpdatedArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type SyntheticDatasetInput = {
-  count: number;
+  count: Scalars['Int']['input'];
   kind: SyntheticKind;
   /** A model or dataset whose item shape the noise copies (default 28×28×1). */
-  like?: string | number | null | undefined;
-  name?: string | null | undefined;
-  seed?: number | null | undefined;
+  like?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  seed?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** UNIFORM: U[0,1) pixels; GAUSSIAN: N(0.5, 1) clamped to [0,1]. */
@@ -84,107 +521,107 @@ export type SyntheticKind =
   | 'UNIFORM';
 
 export type DatasetsQueryVariables = Exact<{
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-  kind?: DatasetKind | null | undefined;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<DatasetKind>;
 }>;
 
 
-export type DatasetsQuery = { datasets: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, name: string, kind: DatasetKind, format: string, itemCount: number, itemShape: Array<number>, createdAt: string } }> } };
+export type DatasetsQuery = { __typename?: 'Query', datasets: { __typename?: 'DatasetConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null, hasNextPage: boolean }, edges: Array<{ __typename?: 'DatasetEdge', node: { __typename?: 'Dataset', id: string, name: string, kind: DatasetKind, format: string, itemCount: number, itemShape: Array<number>, createdAt: string } }> } };
 
 export type DatasetQueryVariables = Exact<{
-  id: string | number;
+  id: Scalars['ID']['input'];
 }>;
 
 
-export type DatasetQuery = { dataset: { id: string, name: string, kind: DatasetKind, format: string, itemCount: number, itemShape: Array<number>, labels: Array<string>, sha256: string | null, sourceSpec: string, createdAt: string, rejected: Array<{ entry: string, reason: string }> } | null };
+export type DatasetQuery = { __typename?: 'Query', dataset?: { __typename?: 'Dataset', id: string, name: string, kind: DatasetKind, format: string, itemCount: number, itemShape: Array<number>, labels: Array<string>, sha256?: string | null, sourceSpec: string, createdAt: string, rejected: Array<{ __typename?: 'RejectedEntry', entry: string, reason: string }> } | null };
 
 export type RegisterDatasetMutationVariables = Exact<{
   input: RegisterDatasetInput;
 }>;
 
 
-export type RegisterDatasetMutation = { registerDataset: { id: string, name: string, itemCount: number, rejected: Array<{ entry: string, reason: string }> } };
+export type RegisterDatasetMutation = { __typename?: 'Mutation', registerDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number, rejected: Array<{ __typename?: 'RejectedEntry', entry: string, reason: string }> } };
 
 export type CreateSyntheticDatasetMutationVariables = Exact<{
   input: SyntheticDatasetInput;
 }>;
 
 
-export type CreateSyntheticDatasetMutation = { createSyntheticDataset: { id: string } };
+export type CreateSyntheticDatasetMutation = { __typename?: 'Mutation', createSyntheticDataset: { __typename?: 'Dataset', id: string } };
 
 export type ModelsQueryVariables = Exact<{
-  first?: number | null | undefined;
-  after?: string | null | undefined;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 }>;
 
 
-export type ModelsQuery = { models: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, name: string, sha256: string, size: number, numClasses: number, inputSize: Array<number>, layout: string, odinCompiles: boolean, parameterCount: number, createdAt: string } }> } };
+export type ModelsQuery = { __typename?: 'Query', models: { __typename?: 'ModelConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null, hasNextPage: boolean }, edges: Array<{ __typename?: 'ModelEdge', node: { __typename?: 'Model', id: string, name: string, sha256: string, size: number, numClasses: number, inputSize: Array<number>, layout: string, odinCompiles: boolean, parameterCount: number, createdAt: string } }> } };
 
 export type ModelQueryVariables = Exact<{
-  id: string | number;
+  id: Scalars['ID']['input'];
 }>;
 
 
-export type ModelQuery = { model: { id: string, name: string, description: string | null, sha256: string, size: number, createdAt: string, inputName: string, inputShape: Array<number | null>, inputSize: Array<number>, layout: string, outputName: string, numClasses: number, labels: Array<string>, mean: Array<number>, std: Array<number>, opset: number, parameterCount: number, odinCompiles: boolean, odinError: string | null, opHistogram: Array<{ op: string, count: number }> } | null };
+export type ModelQuery = { __typename?: 'Query', model?: { __typename?: 'Model', id: string, name: string, description?: string | null, sha256: string, size: number, createdAt: string, inputName: string, inputShape: Array<number | null>, inputSize: Array<number>, layout: string, outputName: string, numClasses: number, labels: Array<string>, mean: Array<number>, std: Array<number>, opset: number, parameterCount: number, odinCompiles: boolean, odinError?: string | null, opHistogram: Array<{ __typename?: 'OpCount', op: string, count: number }> } | null };
 
 export type InspectUploadQueryVariables = Exact<{
-  uploadId: string | number;
+  uploadId: Scalars['ID']['input'];
 }>;
 
 
-export type InspectUploadQuery = { inspectUpload: { inputName: string, inputShape: Array<number | null>, inputSize: Array<number>, layout: string, outputName: string, numClasses: number, labels: Array<string>, mean: Array<number>, std: Array<number>, opset: number, parameterCount: number, odinCompiles: boolean, odinError: string | null, unsupportedOps: Array<string> } };
+export type InspectUploadQuery = { __typename?: 'Query', inspectUpload: { __typename?: 'ModelReport', inputName: string, inputShape: Array<number | null>, inputSize: Array<number>, layout: string, outputName: string, numClasses: number, labels: Array<string>, mean: Array<number>, std: Array<number>, opset: number, parameterCount: number, odinCompiles: boolean, odinError?: string | null, unsupportedOps: Array<string> } };
 
 export type RegisterModelMutationVariables = Exact<{
   input: RegisterModelInput;
 }>;
 
 
-export type RegisterModelMutation = { registerModel: { id: string } };
+export type RegisterModelMutation = { __typename?: 'Mutation', registerModel: { __typename?: 'Model', id: string } };
 
-export type RunRowFragment = { id: string, status: RunStatus, progress: number, phase: string | null, imagesPerSecond: number | null, createdAt: string, startedAt: string | null, finishedAt: string | null, error: string | null, backend: Backend, batchSize: number, settings: { temperature: number | null, epsilon: number | null, search: { temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { id: string, name: string }, inDataset: { id: string, name: string }, outDatasets: Array<{ id: string, name: string }> };
+export type RunRowFragment = { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> };
 
 export type RunsQueryVariables = Exact<{
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-  modelId?: string | number | null | undefined;
-  datasetId?: string | number | null | undefined;
-  status?: RunStatus | null | undefined;
-  orderBy?: RunOrder | null | undefined;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  modelId?: InputMaybe<Scalars['ID']['input']>;
+  datasetId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<RunStatus>;
+  orderBy?: InputMaybe<RunOrder>;
 }>;
 
 
-export type RunsQuery = { runs: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, status: RunStatus, progress: number, phase: string | null, imagesPerSecond: number | null, createdAt: string, startedAt: string | null, finishedAt: string | null, error: string | null, backend: Backend, batchSize: number, results: Array<{ outDatasetId: string, baseline: { fprAt95Tpr: number, auroc: number }, odin: { fprAt95Tpr: number, auroc: number } }>, settings: { temperature: number | null, epsilon: number | null, search: { temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { id: string, name: string }, inDataset: { id: string, name: string }, outDatasets: Array<{ id: string, name: string }> } }> } };
+export type RunsQuery = { __typename?: 'Query', runs: { __typename?: 'RunConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null, hasNextPage: boolean }, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } }> } };
 
 export type RunQueryVariables = Exact<{
-  id: string | number;
+  id: Scalars['ID']['input'];
 }>;
 
 
-export type RunQuery = { run: { accuracy: number | null, id: string, status: RunStatus, progress: number, phase: string | null, imagesPerSecond: number | null, createdAt: string, startedAt: string | null, finishedAt: string | null, error: string | null, backend: Backend, batchSize: number, results: Array<{ outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { id: string, name: string, itemCount: number }, baseline: { fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { baseline: { roc: { fpr: Array<number>, tpr: Array<number> }, prIn: { precision: Array<number>, recall: Array<number> }, prOut: { precision: Array<number>, recall: Array<number> } }, odin: { roc: { fpr: Array<number>, tpr: Array<number> }, prIn: { precision: Array<number>, recall: Array<number> }, prOut: { precision: Array<number>, recall: Array<number> } } }, histograms: { baseline: { edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { temperature: number | null, epsilon: number | null, search: { temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { id: string, name: string }, inDataset: { id: string, name: string }, outDatasets: Array<{ id: string, name: string }> } | null };
+export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accuracy?: number | null, id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number }, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', baseline: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } }, odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } } }, histograms: { __typename?: 'RunHistograms', baseline: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } | null };
 
-export type MethodCurvesFieldsFragment = { roc: { fpr: Array<number>, tpr: Array<number> }, prIn: { precision: Array<number>, recall: Array<number> }, prOut: { precision: Array<number>, recall: Array<number> } };
+export type MethodCurvesFieldsFragment = { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } };
 
 export type StartRunMutationVariables = Exact<{
   input: StartRunInput;
 }>;
 
 
-export type StartRunMutation = { startRun: { id: string } };
+export type StartRunMutation = { __typename?: 'Mutation', startRun: { __typename?: 'Run', id: string } };
 
 export type CancelRunMutationVariables = Exact<{
-  id: string | number;
+  id: Scalars['ID']['input'];
 }>;
 
 
-export type CancelRunMutation = { cancelRun: { id: string, status: RunStatus } };
+export type CancelRunMutation = { __typename?: 'Mutation', cancelRun: { __typename?: 'Run', id: string, status: RunStatus } };
 
 export type RerunMutationVariables = Exact<{
-  id: string | number;
+  id: Scalars['ID']['input'];
 }>;
 
 
-export type RerunMutation = { rerun: { id: string } };
+export type RerunMutation = { __typename?: 'Mutation', rerun: { __typename?: 'Run', id: string } };
 
 export type PingQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -19,10 +19,15 @@ function toPoints(h: Histogram) {
   return points;
 }
 
-const compact = (v: number) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toPrecision(3));
+/** Enough decimals to tell ticks apart over the scores' span (ODIN's scores at T = 1000 span ~1e-3). */
+const tickFormat = (span: number) => {
+  const digits = Math.min(8, Math.max(2, Math.ceil(-Math.log10(span || 1)) + 2));
+  return (v: number) => v.toFixed(digits);
+};
 
 export function ScoreHistogram({ title, histogram, threshold, inName, outName, chart }: { title: string; histogram: Histogram; threshold: number; inName: string; outName: string; chart: string }) {
   const points = toPoints(histogram);
+  const compact = tickFormat((histogram.edges.at(-1) ?? 1) - (histogram.edges[0] ?? 0));
   return (
     <Paper withBorder p="sm" miw={340} style={{ flex: 1 }} data-chart={chart}>
       <Text size="sm" fw={600} mb={4}>

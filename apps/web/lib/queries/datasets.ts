@@ -1,8 +1,9 @@
 // Datasets: GraphQL documents, the query-key factory, queryOptions and mutations.
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { graphql } from '../gql';
 import type { DatasetKind, RegisterDatasetInput, SyntheticDatasetInput } from '../gql/graphql';
 import { execute } from '../graphql';
+import { useInvalidatingMutation } from './mutation';
 
 const DatasetsQuery = graphql(`
   query Datasets($first: Int, $after: String, $kind: DatasetKind) {
@@ -86,18 +87,8 @@ export const datasetListOptions = (filters: { after?: string; kind?: DatasetKind
 
 export const datasetOptions = (id: string) => queryOptions({ queryKey: datasetKeys.detail(id), queryFn: () => execute(DatasetQuery, { id }).then((d) => d.dataset) });
 
-export function useRegisterDataset() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: RegisterDatasetInput) => execute(RegisterDatasetMutation, { input }).then((d) => d.registerDataset),
-    onSuccess: () => client.invalidateQueries({ queryKey: datasetKeys.lists() }),
-  });
-}
+export const useRegisterDataset = () =>
+  useInvalidatingMutation((input: RegisterDatasetInput) => execute(RegisterDatasetMutation, { input }).then((d) => d.registerDataset), datasetKeys.lists());
 
-export function useCreateSyntheticDataset() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: SyntheticDatasetInput) => execute(CreateSyntheticMutation, { input }).then((d) => d.createSyntheticDataset),
-    onSuccess: () => client.invalidateQueries({ queryKey: datasetKeys.lists() }),
-  });
-}
+export const useCreateSyntheticDataset = () =>
+  useInvalidatingMutation((input: SyntheticDatasetInput) => execute(CreateSyntheticMutation, { input }).then((d) => d.createSyntheticDataset), datasetKeys.lists());

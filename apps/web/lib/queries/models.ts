@@ -1,8 +1,9 @@
 // Models: GraphQL documents, the query-key factory, queryOptions and mutations.
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { graphql } from '../gql';
 import type { RegisterModelInput } from '../gql/graphql';
 import { execute } from '../graphql';
+import { useInvalidatingMutation } from './mutation';
 
 const ModelsQuery = graphql(`
   query Models($first: Int, $after: String) {
@@ -106,10 +107,4 @@ export const modelOptions = (id: string) => queryOptions({ queryKey: modelKeys.d
 export const inspectUploadOptions = (uploadId: string) =>
   queryOptions({ queryKey: modelKeys.inspection(uploadId), queryFn: () => execute(InspectUploadQuery, { uploadId }).then((d) => d.inspectUpload), retry: false, staleTime: Infinity });
 
-export function useRegisterModel() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: RegisterModelInput) => execute(RegisterModelMutation, { input }).then((d) => d.registerModel),
-    onSuccess: () => client.invalidateQueries({ queryKey: modelKeys.lists() }),
-  });
-}
+export const useRegisterModel = () => useInvalidatingMutation((input: RegisterModelInput) => execute(RegisterModelMutation, { input }).then((d) => d.registerModel), modelKeys.lists());

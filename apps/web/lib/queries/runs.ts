@@ -1,8 +1,9 @@
 // Runs: GraphQL documents, the query-key factory, queryOptions and mutations.
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { graphql } from '../gql';
 import type { RunStatus, StartRunInput } from '../gql/graphql';
 import { execute } from '../graphql';
+import { useInvalidatingMutation } from './mutation';
 
 export const RunRowFragment = graphql(`
   fragment RunRow on Run {
@@ -207,26 +208,8 @@ export const runOptions = (id: string) =>
     refetchInterval: (query) => (isActive(query.state.data?.status) ? 1000 : false),
   });
 
-export function useStartRun() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (input: StartRunInput) => execute(StartRunMutation, { input }).then((d) => d.startRun),
-    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
-  });
-}
+export const useStartRun = () => useInvalidatingMutation((input: StartRunInput) => execute(StartRunMutation, { input }).then((d) => d.startRun), runKeys.lists());
 
-export function useCancelRun() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => execute(CancelRunMutation, { id }).then((d) => d.cancelRun),
-    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.all }),
-  });
-}
+export const useCancelRun = () => useInvalidatingMutation((id: string) => execute(CancelRunMutation, { id }).then((d) => d.cancelRun), runKeys.all);
 
-export function useRerun() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => execute(RerunMutation, { id }).then((d) => d.rerun),
-    onSuccess: () => client.invalidateQueries({ queryKey: runKeys.lists() }),
-  });
-}
+export const useRerun = () => useInvalidatingMutation((id: string) => execute(RerunMutation, { id }).then((d) => d.rerun), runKeys.lists());

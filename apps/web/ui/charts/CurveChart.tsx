@@ -1,7 +1,7 @@
 'use client';
 // A ROC or PR curve with the baseline and ODIN overlaid, and an optional marked point per method.
-import { Paper, Text } from '@mantine/core';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from './ChartFrame';
 
 export interface CurveSeries {
   name: string;
@@ -15,12 +15,7 @@ const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
 
 export function CurveChart({ title, xLabel, yLabel, series, chart }: { title: string; xLabel: string; yLabel: string; series: CurveSeries[]; chart: string }) {
   return (
-    <Paper withBorder p="sm" miw={340} style={{ flex: 1 }} data-chart={chart}>
-      <Text size="sm" fw={600} mb={4}>
-        {title}
-      </Text>
-      <div style={{ width: '100%', height: 260, minWidth: 320 }}>
-        <ResponsiveContainer width="100%" height="100%">
+    <ChartFrame title={title} chart={chart}>
           <LineChart margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.4} />
             <XAxis type="number" dataKey="x" domain={[0, 1]} tickFormatter={fmt} label={{ value: xLabel, position: 'insideBottom', offset: -12, fontSize: 12 }} fontSize={11} />
@@ -32,8 +27,6 @@ export function CurveChart({ title, xLabel, yLabel, series, chart }: { title: st
             ))}
             {series.map((s) => s.mark && <ReferenceDot key={`${s.name}-mark`} x={s.mark.x} y={s.mark.y} r={5} fill={s.color} stroke="white" ifOverflow="extendDomain" />)}
           </LineChart>
-        </ResponsiveContainer>
-      </div>
-    </Paper>
+    </ChartFrame>
   );
 }

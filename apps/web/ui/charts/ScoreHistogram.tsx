@@ -1,7 +1,7 @@
 'use client';
 // Score distributions of the in-distribution and OOD sets (fraction of each set per bin), with the TPR-95% threshold.
-import { Paper, Text } from '@mantine/core';
-import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from './ChartFrame';
 
 export interface Histogram {
   edges: readonly number[];
@@ -29,12 +29,7 @@ export function ScoreHistogram({ title, histogram, threshold, inName, outName, c
   const points = toPoints(histogram);
   const compact = tickFormat((histogram.edges.at(-1) ?? 1) - (histogram.edges[0] ?? 0));
   return (
-    <Paper withBorder p="sm" miw={340} style={{ flex: 1 }} data-chart={chart}>
-      <Text size="sm" fw={600} mb={4}>
-        {title}
-      </Text>
-      <div style={{ width: '100%', height: 260, minWidth: 320 }}>
-        <ResponsiveContainer width="100%" height="100%">
+    <ChartFrame title={title} chart={chart}>
           <AreaChart data={points} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.4} />
             <XAxis type="number" dataKey="x" domain={['dataMin', 'dataMax']} tickFormatter={compact} fontSize={11} label={{ value: 'score', position: 'insideBottom', offset: -12, fontSize: 12 }} />
@@ -45,8 +40,6 @@ export function ScoreHistogram({ title, histogram, threshold, inName, outName, c
             <Area type="stepAfter" dataKey="out" name={`${outName} (OOD)`} stroke="#e03131" fill="#e03131" fillOpacity={0.3} isAnimationActive={false} />
             <ReferenceLine x={threshold} stroke="#1c7ed6" strokeDasharray="4 2" label={{ value: 'TPR 95%', position: 'insideTopRight', fontSize: 11, fill: '#1c7ed6' }} ifOverflow="extendDomain" />
           </AreaChart>
-        </ResponsiveContainer>
-      </div>
-    </Paper>
+    </ChartFrame>
   );
 }

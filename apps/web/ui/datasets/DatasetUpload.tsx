@@ -4,8 +4,8 @@ import { Alert, Button, Group, List, Paper, Stack, Text, TextInput, Title } from
 import Link from 'next/link';
 import { useState } from 'react';
 import type { RegisterDatasetMutation } from '@/lib/gql/graphql';
-import { readableError } from '@/lib/errors';
 import { useRegisterDataset } from '@/lib/queries/datasets';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { FileDrop } from '../common/FileDrop';
 
 type Registered = RegisterDatasetMutation['registerDataset'];
@@ -60,11 +60,7 @@ export function DatasetUpload() {
             </Button>
           </Group>
         )}
-        {register.isError && (
-          <Alert color="red" title={readableError(register.error).title} data-import-error>
-            {readableError(register.error).message}
-          </Alert>
-        )}
+        {register.isError && <ErrorAlert error={register.error} data-import-error />}
         {register.data && <Report dataset={register.data} />}
       </Stack>
     </Paper>

@@ -1,11 +1,11 @@
 'use client';
 // Make a noise set (uniform or Gaussian) shaped like a chosen model's input.
-import { Alert, Button, Group, NumberInput, Paper, Select, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Paper, Select, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { SyntheticKind } from '@/lib/gql/graphql';
-import { readableError } from '@/lib/errors';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { useCreateSyntheticDataset } from '@/lib/queries/datasets';
 import { modelListOptions } from '@/lib/queries/models';
 
@@ -51,11 +51,7 @@ export function SyntheticForm() {
           Create
         </Button>
       </Group>
-      {create.isError && (
-        <Alert mt="sm" color="red" title={readableError(create.error).title}>
-          {readableError(create.error).message}
-        </Alert>
-      )}
+      {create.isError && <ErrorAlert mt="sm" error={create.error} />}
     </Paper>
   );
 }

@@ -6,23 +6,11 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { bytes, dateTime } from '@/lib/format';
 import { modelOptions } from '@/lib/queries/models';
 import { EmptyState } from '../common/EmptyState';
+import { Fact } from '../common/Fact';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
 import { NewRunButton } from '../runs/NewRunForm';
 import { RelatedRuns } from '../runs/RelatedRuns';
-
-function Fact({ label, value }: { label: string; value: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" style={{ wordBreak: 'break-all' }}>
-        {value}
-      </Text>
-    </div>
-  );
-}
 
 export function ModelDetailView({ id }: { id: string }) {
   const model = useQuery(modelOptions(id));
@@ -47,16 +35,16 @@ export function ModelDetailView({ id }: { id: string }) {
       {m.description && <Text>{m.description}</Text>}
       <Paper withBorder p="md">
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Fact label="Input" value={`${m.inputName} [${m.inputShape.map((d) => d ?? 'N').join('×')}] ${m.layout}`} />
-          <Fact label="Fed at" value={m.inputSize.join('×')} />
-          <Fact label="Output" value={`${m.outputName}: ${m.numClasses} classes`} />
-          <Fact label="Parameters" value={m.parameterCount.toLocaleString('en-US')} />
-          <Fact label="Mean / std" value={`${m.mean.join(', ')} / ${m.std.join(', ')}`} />
-          <Fact label="Opset" value={m.opset} />
-          <Fact label="File" value={`${bytes(m.size)} · sha256 ${m.sha256.slice(0, 12)}…`} />
-          <Fact label="Added" value={dateTime(m.createdAt)} />
+          <Fact label="Input">{`${m.inputName} [${m.inputShape.map((d) => d ?? 'N').join('×')}] ${m.layout}`}</Fact>
+          <Fact label="Fed at">{m.inputSize.join('×')}</Fact>
+          <Fact label="Output">{`${m.outputName}: ${m.numClasses} classes`}</Fact>
+          <Fact label="Parameters">{m.parameterCount.toLocaleString('en-US')}</Fact>
+          <Fact label="Mean / std">{`${m.mean.join(', ')} / ${m.std.join(', ')}`}</Fact>
+          <Fact label="Opset">{m.opset}</Fact>
+          <Fact label="File">{`${bytes(m.size)} · sha256 ${m.sha256.slice(0, 12)}…`}</Fact>
+          <Fact label="Added">{dateTime(m.createdAt)}</Fact>
         </SimpleGrid>
-        {m.labels.length > 0 && <Fact label="Labels" value={m.labels.join(', ')} />}
+        {m.labels.length > 0 && <Fact label="Labels">{m.labels.join(', ')}</Fact>}
       </Paper>
       {m.odinCompiles ? (
         <Alert color="teal" title="ODIN compiles this model" data-odin-compiles="true">

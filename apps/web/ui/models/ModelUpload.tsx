@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { readableError } from '@/lib/errors';
 import { inspectUploadOptions, useRegisterModel } from '@/lib/queries/models';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { FileDrop } from '../common/FileDrop';
 
 const list = (xs: readonly (number | string)[]) => xs.join(', ');
@@ -75,11 +76,7 @@ function RegisterForm({ uploadId, fileName }: { uploadId: string; fileName: stri
         <TextInput label="Input size (H, W)" value={size} onChange={(e) => setSize(e.currentTarget.value)} error={sizeValues && sizeValues.length === 2 ? null : 'two numbers'} />
       </Group>
       <Textarea label="Class labels (comma-separated)" value={labels} onChange={(e) => setLabels(e.currentTarget.value)} autosize maxRows={4} />
-      {register.isError && (
-        <Alert color="red" title={readableError(register.error).title}>
-          {readableError(register.error).message}
-        </Alert>
-      )}
+      {register.isError && <ErrorAlert error={register.error} />}
       <Group justify="flex-end">
         <Button onClick={submit} loading={register.isPending} disabled={!name.trim() || !meanValues || !stdValues || !sizeValues || sizeValues.length !== 2} data-register-model>
           Register model

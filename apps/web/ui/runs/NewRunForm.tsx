@@ -1,13 +1,13 @@
 'use client';
 // The New run form: model, in-distribution set, OOD sets, fixed T/ε (the paper's defaults) or a grid search.
-import { Alert, Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Backend, StartRunInput } from '@/lib/gql/graphql';
-import { readableError } from '@/lib/errors';
+import { ErrorAlert } from '../common/ErrorAlert';
 import { datasetListOptions } from '@/lib/queries/datasets';
 import { modelListOptions } from '@/lib/queries/models';
 import { useStartRun } from '@/lib/queries/runs';
@@ -112,11 +112,7 @@ function NewRunForm({ defaults, onDone }: { defaults: NewRunDefaults; onDone: ()
         />
         <NumberInput label="Batch size" placeholder="server's choice" value={batchSize} onChange={setBatchSize} min={1} max={4096} />
       </Group>
-      {start.isError && (
-        <Alert color="red" title={readableError(start.error).title}>
-          {readableError(start.error).message}
-        </Alert>
-      )}
+      {start.isError && <ErrorAlert error={start.error} />}
       {!models.isPending && !models.data?.edges.length && <Text c="dimmed">Upload a model first.</Text>}
       <Group justify="flex-end">
         <Button onClick={submit} disabled={!ready} loading={start.isPending} data-submit-run>

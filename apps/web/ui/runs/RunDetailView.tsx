@@ -9,22 +9,12 @@ import { readableError } from '@/lib/errors';
 import { dateTime, duration, percent } from '@/lib/format';
 import { isActive, runOptions, useCancelRun, useRerun } from '@/lib/queries/runs';
 import { EmptyState } from '../common/EmptyState';
+import { Fact } from '../common/Fact';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
 import { ResultPanel } from './ResultPanel';
 import { RunProgress } from './RunStatus';
 import { settingsLabel } from './settings';
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm">{children}</Text>
-    </div>
-  );
-}
 
 export function RunDetailView({ id }: { id: string }) {
   const run = useQuery(runOptions(id));

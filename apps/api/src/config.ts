@@ -27,9 +27,6 @@ const schema = z.object({
   ODIN_DEMO: onOff.default('off'),
 });
 
-/** Every variable the API and worker read (the compose-file test checks docker-compose.yml against it). */
-export const configSchema = schema;
-
 export interface Config {
   databaseUrl?: string;
   host: string;

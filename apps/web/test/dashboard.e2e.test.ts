@@ -138,6 +138,75 @@ describe('the dashboard against the real API', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it('shows the hardest cases in the API’s order and exports files equal to the API’s', async () => {
+    const { run } = await data<{ run: { hardestSamples: Record<'ood' | 'inDistribution', { index: number; rank: number }[]> } }>(
+      stack.api.url,
+      'query($id: ID!, $o: ID!) { run(id: $id) { hardestSamples(outDatasetId: $o, first: 12) { ood { index rank } inDistribution { index rank } } } }',
+      { id: ids.run, o: ids.outSet },
+    );
+    const panel = page.locator(`[data-result-panel="${ids.outSet}"]`);
+    for (const [kind, key] of [['ood', 'ood'], ['in', 'inDistribution']] as const) {
+      const tiles = panel.locator(`[data-hardest=${kind}] [data-rank]`);
+      await expect.poll(() => tiles.count()).toBe(12);
+      const shown = await tiles.evaluateAll((els) => els.map((e) => ({ index: Number(e.getAttribute('data-index')), rank: Number(e.getAttribute('data-rank')) })));
+      expect(shown).toEqual(run.hardestSamples[key]);
+    }
+    await panel.locator('[data-hardest=ood] [data-rank="1"]').click();
+    await page.getByRole('dialog').getByText('Rank 1').waitFor();
+    await watched.screenshot('run-hardest');
+    await page.keyboard.press('Escape');
+
+    const grab = async (item: string) => {
+      await page.locator('[data-export]').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-export-item=${item}]`).click()]);
+      return readFile((await download.path())!, 'utf8');
+    };
+    const json = JSON.parse(await grab('json')) as { results: (Omit<ApiResult, 'outDatasetId'> & { outDataset: { id: string } })[] };
+    const { run: api } = await data<{ run: { results: ApiResult[] } }>(stack.api.url, `query($id: ID!) { run(id: $id) { results { outDatasetId baseline { ${METRICS.join(' ')} } odin { ${METRICS.join(' ')} } } } }`, { id: ids.run });
+    expect(json.results.map((r) => ({ outDatasetId: r.outDataset.id, baseline: r.baseline, odin: r.odin }))).toEqual(api.results);
+    const csv = (await grab('csv')).trim().split('\n');
+    expect(csv[0]).toBe(`out_dataset_id,out_dataset,method,temperature,epsilon,n_in,n_out,${METRICS.join(',')}`);
+    expect(csv[2].split(',').slice(7).map(Number)).toEqual(METRICS.map((m) => api.results[0].odin[m]));
+    expect(await grab('scores')).toBe(await (await fetch(`${stack.api.url}/v1/runs/${ids.run}/scores.csv`)).text());
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('compares two runs chosen in the list, marking the best value of each row', async () => {
+    const { startRun } = await data<{ startRun: { id: string } }>(stack.api.url, 'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], epsilon: 0 }) { id } }', {
+      m: ids.model,
+      a: ids.inSet,
+      b: ids.outSet,
+    });
+    expect((await waitForRun(stack.api.url, startRun.id)).status).toBe('SUCCEEDED');
+    await page.goto(`${stack.web.url}/runs`);
+    await page.locator(`[data-select-run="${ids.run}"]`).check();
+    await page.locator(`[data-select-run="${startRun.id}"]`).check();
+    await page.locator('[data-compare-selected]').click();
+    await page.waitForURL(/\/compare\?ids=/);
+    expect(new URL(page.url()).searchParams.get('ids')!.split(',').sort()).toEqual([ids.run!, startRun.id].sort());
+    await page.locator('[data-compare-table]').waitFor();
+    const { compareRuns } = await data<{ compareRuns: { id: string; results: ApiResult[] }[] }>(stack.api.url, `query($ids: [ID!]!) { compareRuns(ids: $ids) { id results { outDatasetId baseline { ${METRICS.join(' ')} } odin { ${METRICS.join(' ')} } } } }`, {
+      ids: [ids.run, startRun.id],
+    });
+    const lower = new Set(['fprAt95Tpr', 'detectionError']);
+    for (const metric of METRICS) {
+      const values = compareRuns.map((r) => r.results[0].odin[metric]);
+      const best = lower.has(metric) ? Math.min(...values) : Math.max(...values);
+      for (const r of compareRuns) {
+        const cell = page.locator(`[data-compare-table] [data-run="${r.id}"][data-metric=${metric}]`);
+        expect(Number(await cell.getAttribute('data-value'))).toBe(r.results[0].odin[metric]);
+        expect(await cell.getAttribute('data-best'), `${metric} of ${r.id}`).toBe(String(r.results[0].odin[metric] === best));
+      }
+    }
+    await expect(page.locator('[data-chart=compare-roc] path.recharts-line-curve').count()).resolves.toBe(2);
+    await watched.screenshot('compare');
+    await page.goto(`${stack.web.url}/compare?ids=${ids.run}`);
+    await expect(page.locator('[data-compare]').getAttribute('data-compare')).resolves.toBe('1');
+    await page.goto(`${stack.web.url}/compare`);
+    await page.locator('[data-empty-state]').waitFor();
+    expect(watched.problems).toEqual([]);
+  });
+
   it('filters the runs table through the URL (kept on reload) and pages by cursor', async () => {
     const bytes = new Uint8Array(await readFile(DEMO_MODEL));
     const { registerModel: other } = await data<{ registerModel: { id: string } }>(stack.api.url, 'mutation($u: ID!) { registerModel(input: { uploadId: $u, name: "second cnn" }) { id } }', { u: await uploadId(stack.api.url, bytes, 'second.onnx') });
@@ -157,15 +226,15 @@ describe('the dashboard against the real API', () => {
 
     await page.goto(`${stack.web.url}/runs`);
     await expect.poll(() => page.locator('[data-run-id]').count()).toBe(25);
-    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('27');
+    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('28');
     const firstPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
     await page.locator('[data-page=next]').click();
     await page.waitForURL(/after=/);
-    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
     const secondPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
     await page.reload();
-    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
     await page.goto(`${stack.web.url}/runs?order=asc`);
     await expect.poll(() => page.locator('[data-run-id]').first().getAttribute('data-run-id')).toBe(ids.run);
     expect(watched.problems).toEqual([]);

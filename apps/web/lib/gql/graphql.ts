@@ -602,6 +602,24 @@ export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accur
 
 export type MethodCurvesFieldsFragment = { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } };
 
+export type HardestQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  outDatasetId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type HardestQuery = { __typename?: 'Query', run?: { __typename?: 'Run', id: string, hardestSamples: { __typename?: 'HardestSamples', inDistribution: Array<{ __typename?: 'ScoredSample', datasetId: string, index: number, rank: number, msp: number, odin: number, prediction: number, predictedLabel?: string | null }>, ood: Array<{ __typename?: 'ScoredSample', datasetId: string, index: number, rank: number, msp: number, odin: number, prediction: number, predictedLabel?: string | null }> } } | null };
+
+export type ScoredFragment = { __typename?: 'ScoredSample', datasetId: string, index: number, rank: number, msp: number, odin: number, prediction: number, predictedLabel?: string | null };
+
+export type CompareQueryVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+}>;
+
+
+export type CompareQuery = { __typename?: 'Query', compareRuns: Array<{ __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, outDataset: { __typename?: 'Dataset', id: string, name: string }, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> } } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> }> };
+
 export type StartRunMutationVariables = Exact<{
   input: StartRunInput;
 }>;
@@ -698,6 +716,17 @@ export const MethodCurvesFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"MethodCurvesFields"}) as unknown as TypedDocumentString<MethodCurvesFieldsFragment, unknown>;
+export const ScoredFragmentDoc = new TypedDocumentString(`
+    fragment Scored on ScoredSample {
+  datasetId
+  index
+  rank
+  msp
+  odin
+  prediction
+  predictedLabel
+}
+    `, {"fragmentName":"Scored"}) as unknown as TypedDocumentString<ScoredFragment, unknown>;
 export const DatasetsDocument = new TypedDocumentString(`
     query Datasets($first: Int, $after: String, $kind: DatasetKind) {
   datasets(first: $first, after: $after, kind: $kind) {
@@ -1011,6 +1040,100 @@ fragment MethodCurvesFields on MethodCurves {
     recall
   }
 }`) as unknown as TypedDocumentString<RunQuery, RunQueryVariables>;
+export const HardestDocument = new TypedDocumentString(`
+    query Hardest($id: ID!, $outDatasetId: ID!, $first: Int) {
+  run(id: $id) {
+    id
+    hardestSamples(outDatasetId: $outDatasetId, first: $first) {
+      inDistribution {
+        ...Scored
+      }
+      ood {
+        ...Scored
+      }
+    }
+  }
+}
+    fragment Scored on ScoredSample {
+  datasetId
+  index
+  rank
+  msp
+  odin
+  prediction
+  predictedLabel
+}`) as unknown as TypedDocumentString<HardestQuery, HardestQueryVariables>;
+export const CompareDocument = new TypedDocumentString(`
+    query Compare($ids: [ID!]!) {
+  compareRuns(ids: $ids) {
+    ...RunRow
+    results {
+      outDatasetId
+      outDataset {
+        id
+        name
+      }
+      temperature
+      epsilon
+      baseline {
+        fprAt95Tpr
+        detectionError
+        auroc
+        auprIn
+        auprOut
+      }
+      odin {
+        fprAt95Tpr
+        detectionError
+        auroc
+        auprIn
+        auprOut
+      }
+      curves {
+        odin {
+          roc {
+            fpr
+            tpr
+          }
+        }
+      }
+    }
+  }
+}
+    fragment RunRow on Run {
+  id
+  status
+  progress
+  phase
+  imagesPerSecond
+  createdAt
+  startedAt
+  finishedAt
+  error
+  backend
+  batchSize
+  settings {
+    temperature
+    epsilon
+    search {
+      temperatures
+      epsilons
+      validationCount
+    }
+  }
+  model {
+    id
+    name
+  }
+  inDataset {
+    id
+    name
+  }
+  outDatasets {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;
 export const StartRunDocument = new TypedDocumentString(`
     mutation StartRun($input: StartRunInput!) {
   startRun(input: $input) {

@@ -142,6 +142,71 @@ const RunQuery = graphql(`
   }
 `);
 
+const HardestQuery = graphql(`
+  query Hardest($id: ID!, $outDatasetId: ID!, $first: Int) {
+    run(id: $id) {
+      id
+      hardestSamples(outDatasetId: $outDatasetId, first: $first) {
+        inDistribution {
+          ...Scored
+        }
+        ood {
+          ...Scored
+        }
+      }
+    }
+  }
+
+  fragment Scored on ScoredSample {
+    datasetId
+    index
+    rank
+    msp
+    odin
+    prediction
+    predictedLabel
+  }
+`);
+
+const CompareQuery = graphql(`
+  query Compare($ids: [ID!]!) {
+    compareRuns(ids: $ids) {
+      ...RunRow
+      results {
+        outDatasetId
+        outDataset {
+          id
+          name
+        }
+        temperature
+        epsilon
+        baseline {
+          fprAt95Tpr
+          detectionError
+          auroc
+          auprIn
+          auprOut
+        }
+        odin {
+          fprAt95Tpr
+          detectionError
+          auroc
+          auprIn
+          auprOut
+        }
+        curves {
+          odin {
+            roc {
+              fpr
+              tpr
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
 const StartRunMutation = graphql(`
   mutation StartRun($input: StartRunInput!) {
     startRun(input: $input) {
@@ -182,6 +247,8 @@ export const runKeys = {
   list: (filters: RunFilters) => [...runKeys.lists(), filters] as const,
   details: () => [...runKeys.all, 'detail'] as const,
   detail: (id: string) => [...runKeys.details(), id] as const,
+  hardest: (id: string, outDatasetId: string) => [...runKeys.detail(id), 'hardest', outDatasetId] as const,
+  compare: (ids: string[]) => [...runKeys.all, 'compare', ids] as const,
 };
 
 export const isActive = (status: RunStatus | undefined) => status === 'QUEUED' || status === 'RUNNING';
@@ -207,6 +274,17 @@ export const runOptions = (id: string) =>
     queryFn: () => execute(RunQuery, { id }).then((d) => d.run),
     refetchInterval: (query) => (isActive(query.state.data?.status) ? 1000 : false),
   });
+
+export const HARDEST_COUNT = 12;
+
+export const hardestOptions = (id: string, outDatasetId: string) =>
+  queryOptions({
+    queryKey: runKeys.hardest(id, outDatasetId),
+    queryFn: () => execute(HardestQuery, { id, outDatasetId, first: HARDEST_COUNT }).then((d) => d.run?.hardestSamples ?? null),
+    staleTime: Infinity,
+  });
+
+export const compareOptions = (ids: string[]) => queryOptions({ queryKey: runKeys.compare(ids), queryFn: () => execute(CompareQuery, { ids }).then((d) => d.compareRuns) });
 
 export const useStartRun = () => useInvalidatingMutation((input: StartRunInput) => execute(StartRunMutation, { input }).then((d) => d.startRun), runKeys.lists());
 

@@ -5,6 +5,7 @@ import type { RunQuery } from '@/lib/gql/graphql';
 import { count } from '@/lib/format';
 import { CurveChart } from '../charts/CurveChart';
 import { ScoreHistogram } from '../charts/ScoreHistogram';
+import { HardestGallery } from './HardestGallery';
 import { MetricsTable } from './MetricsTable';
 
 export type RunResult = NonNullable<RunQuery['run']>['results'][number];
@@ -12,7 +13,7 @@ export type RunResult = NonNullable<RunQuery['run']>['results'][number];
 const BASELINE = '#868e96';
 const ODIN = '#4c6ef5';
 
-export function ResultPanel({ result, inName }: { result: RunResult; inName: string }) {
+export function ResultPanel({ runId, result, inName }: { runId: string; result: RunResult; inName: string }) {
   const { curves, histograms, baseline, odin } = result;
   const outName = result.outDataset.name;
   return (
@@ -63,6 +64,7 @@ export function ResultPanel({ result, inName }: { result: RunResult; inName: str
           <ScoreHistogram chart="histogram-baseline" title="Baseline scores (max softmax)" histogram={histograms.baseline} threshold={result.baselineThreshold} inName={inName} outName={outName} />
           <ScoreHistogram chart="histogram-odin" title="ODIN scores" histogram={histograms.odin} threshold={result.threshold} inName={inName} outName={outName} />
         </Group>
+        <HardestGallery runId={runId} outDatasetId={result.outDatasetId} outName={outName} />
       </Stack>
     </Paper>
   );

@@ -12,6 +12,7 @@ import { EmptyState } from '../common/EmptyState';
 import { Fact } from '../common/Fact';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
+import { ExportMenu } from './ExportMenu';
 import { ResultPanel } from './ResultPanel';
 import { RunProgress } from './RunStatus';
 import { settingsLabel } from './settings';
@@ -49,11 +50,7 @@ export function RunDetailView({ id }: { id: string }) {
               Rerun
             </Button>
           )}
-          {r.status === 'SUCCEEDED' && (
-            <Button component="a" href={`/v1/runs/${r.id}/scores.csv`} variant="default">
-              Scores CSV
-            </Button>
-          )}
+          {r.status === 'SUCCEEDED' && <ExportMenu run={r} />}
         </Group>
       </Group>
       <Paper withBorder p="md">
@@ -112,7 +109,7 @@ export function RunDetailView({ id }: { id: string }) {
           </Paper>
         ))}
       {r.results.map((result) => (
-        <ResultPanel key={result.outDatasetId} result={result} inName={r.inDataset.name} />
+        <ResultPanel key={result.outDatasetId} runId={r.id} result={result} inName={r.inDataset.name} />
       ))}
     </Stack>
   );

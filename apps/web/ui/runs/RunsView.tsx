@@ -1,8 +1,8 @@
 'use client';
 // /runs: every run with its headline metrics and live progress; filters and the cursor live in the URL.
-import { Anchor, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type RowSelectionState, type SortingState } from '@tanstack/react-table';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
@@ -15,6 +15,7 @@ import { EmptyState } from '../common/EmptyState';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
 import { MetricPair } from './MetricPair';
+import { MAX_COMPARED } from '../compare/CompareView';
 import { NewRunButton } from './NewRunForm';
 import { RunProgress } from './RunStatus';
 import { settingsLabel } from './settings';
@@ -56,6 +57,11 @@ function perOod(run: Row, pick: (r: Row['results'][number]) => { baseline: numbe
 const meanOf = (run: Row, pick: (r: Row['results'][number]) => number) => (run.results.length ? run.results.reduce((s, r) => s + pick(r), 0) / run.results.length : -1);
 
 const columns = [
+  column.display({
+    id: 'select',
+    header: () => null,
+    cell: ({ row }) => <Checkbox aria-label="Select for comparison" checked={row.getIsSelected()} disabled={!row.getCanSelect()} onChange={row.getToggleSelectedHandler()} data-select-run={row.original.id} />,
+  }),
   column.accessor((r) => r.model.name, { id: 'model', header: 'Model', cell: (c) => <Anchor component={Link} href={`/runs/${c.row.original.id}`}>{c.getValue()}</Anchor> }),
   column.accessor((r) => r.inDataset.name, { id: 'in', header: 'In-distribution' }),
   column.accessor((r) => r.outDatasets.map((d) => d.name).join(', '), { id: 'ood', header: 'OOD sets' }),
@@ -155,9 +161,19 @@ function Filters({ filters, update }: { filters: RunFilters; update: ReturnType<
   );
 }
 
-function RunsTable({ rows }: { rows: Row[] }) {
+function RunsTable({ rows, selection, onSelection }: { rows: Row[]; selection: RowSelectionState; onSelection: (s: RowSelectionState) => void }) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  const table = useReactTable({ data: rows, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() });
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting, rowSelection: selection },
+    getRowId: (r) => r.id,
+    enableRowSelection: (row) => Boolean(selection[row.id]) || Object.keys(selection).length < MAX_COMPARED,
+    onRowSelectionChange: (updater) => onSelection(typeof updater === 'function' ? updater(selection) : updater),
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
   return (
     <Table.ScrollContainer minWidth={1100}>
       <Table striped highlightOnHover verticalSpacing="xs" data-runs-table>
@@ -198,6 +214,9 @@ function RunsTable({ rows }: { rows: Row[] }) {
 export function RunsView() {
   const [filters, update] = useFilters();
   const [history, setHistory] = useState<string[]>([]);
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const router = useRouter();
+  const selected = Object.keys(selection).filter((id) => selection[id]);
   const runs = useQuery(runListOptions(filters));
   const filtered = Boolean(filters.modelId || filters.datasetId || filters.status);
   const rows = useMemo(() => runs.data?.edges.map((e) => e.node) ?? [], [runs.data]);
@@ -205,7 +224,12 @@ export function RunsView() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Runs</Title>
-        <NewRunButton />
+        <Group gap="xs">
+          <Button variant="default" disabled={selected.length < 2} onClick={() => router.push(`/compare?ids=${selected.join(',')}`)} data-compare-selected>
+            Compare{selected.length ? ` (${selected.length})` : ''}
+          </Button>
+          <NewRunButton />
+        </Group>
       </Group>
       <Filters filters={filters} update={update} />
       {runs.isPending ? (
@@ -220,7 +244,7 @@ export function RunsView() {
         )
       ) : (
         <>
-          <RunsTable rows={rows} />
+          <RunsTable rows={rows} selection={selection} onSelection={setSelection} />
           <Group justify="space-between">
             <Text size="sm" c="dimmed" data-total-count={runs.data.totalCount}>
               {runs.data.totalCount.toLocaleString('en-US')} runs

@@ -22,7 +22,7 @@ export function localBlobs(store: BlobStore): BlobSource {
 }
 
 /** Blobs fetched from `GET {apiUrl}/v1/blobs/:sha256` into `cache` (checked against their hash), once per machine. */
-export function remoteBlobs(cache: BlobStore, apiUrl: string, token?: string): BlobSource {
+export function remoteBlobs(cache: BlobStore, apiUrl: string, token: string | undefined, log: (line: string) => void): BlobSource {
   const inFlight = new Map<string, Promise<string>>();
   const once = <T extends string>(key: string, make: () => Promise<T>) => {
     let p = inFlight.get(key);
@@ -39,6 +39,7 @@ export function remoteBlobs(cache: BlobStore, apiUrl: string, token?: string): B
       const res = await fetch(`${apiUrl.replace(/\/$/, '')}/v1/blobs/${sha256}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       if (!res.ok || !res.body) throw new Error(`fetching blob ${sha256} from ${apiUrl}: HTTP ${res.status}`);
       await cache.put(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), { expectedSha256: sha256 });
+      log(`worker: fetched blob ${sha256} from ${apiUrl}`);
       return cache.path(sha256);
     });
   return {

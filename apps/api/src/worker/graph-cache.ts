@@ -37,10 +37,11 @@ export function graphKey(s: GraphSettings): string {
 
 export class GraphCache {
   private readonly inFlight = new Map<string, Promise<CompiledGraph>>();
-  /** Compilations done by this process (a test reads it to see the cache was used). */
-  compiled = 0;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   /** The compiled graph for `settings`, from disk when there, else compiled from `source()` and written atomically. */
   get(settings: GraphSettings, source: () => Promise<Uint8Array>): Promise<CompiledGraph> {
@@ -72,7 +73,7 @@ export class GraphCache {
     const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
     const spec = parseInputSpec(imageInput.shape!, model.metadata.get('odin:layout'));
     const bytes = writeModel(compiled);
-    this.compiled++;
+    this.log(`worker: compiled the ODIN graph ${key.slice(0, 12)} into ${this.dir}`);
     await mkdir(this.dir, { recursive: true });
     // The spec first: a reader trusts the pair once the graph is there.
     for (const [path, data] of [[specPath, JSON.stringify({ spec, oneAtATime } satisfies Sidecar)], [graphPath, bytes]] as const) {

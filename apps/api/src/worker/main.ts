@@ -20,7 +20,6 @@ try {
   // With ODIN_API_URL this folder is only a cache of the API's blobs, datasets and compiled graphs.
   const base = { db, blobs: new BlobStore(join(config.dataDir, 'blobs')), config, queue: bossQueue(boss) };
   const started = await startWorker(base, databaseUrl, boss, (l) => console.log(l));
-  console.log(`worker ${started.workerId}: ready, concurrency ${config.concurrency}, blobs ${config.apiUrl ? `from ${config.apiUrl}` : `in ${config.dataDir}`}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       console.log(`worker: ${signal}, stopping`);

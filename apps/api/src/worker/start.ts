@@ -21,14 +21,14 @@ export async function startWorker(base: Base, databaseUrl: string, boss: PgBoss,
   const { config } = base;
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 + 2 * config.concurrency });
-  const blobs = config.apiUrl ? remoteBlobs(base.blobs, config.apiUrl, config.token) : localBlobs(base.blobs);
+  const blobs = config.apiUrl ? remoteBlobs(base.blobs, config.apiUrl, config.token, log) : localBlobs(base.blobs);
   const worker = new RunWorker({
     base,
     pool,
     boss,
     runtime: nodeRuntime,
     blobs,
-    graphs: new GraphCache(join(config.dataDir, 'cache', 'odin-graphs')),
+    graphs: new GraphCache(join(config.dataDir, 'cache', 'odin-graphs'), log),
     workerId,
     threads: config.threads,
     concurrency: config.concurrency,
@@ -36,6 +36,7 @@ export async function startWorker(base: Base, databaseUrl: string, boss: PgBoss,
     log,
   });
   await worker.start();
+  log(`worker ${workerId}: ready, concurrency ${config.concurrency}, blobs ${config.apiUrl ? `from ${config.apiUrl}` : `in ${config.dataDir}`}`);
   return {
     worker,
     workerId,

@@ -1,47 +1,13 @@
 // The API as a real child process (its own process group, so a test can SIGKILL it with its embedded Postgres), and a small HTTP client.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnEntry, type EntryProcess } from './child-process.ts';
 
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
-
-export interface ApiProcess {
+export interface ApiProcess extends EntryProcess {
   url: string;
-  child: ChildProcess;
-  log: () => string;
-  /** SIGKILLs the whole process group (the API and its embedded Postgres). */
-  kill9(): Promise<void>;
-  /** SIGTERM and wait for a clean exit. */
-  stop(): Promise<number | null>;
 }
 
 export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(tsx, [main], { env: { ...process.env, PORT: '0', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)\/graphql/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`API exited with ${code} before listening:\n${out}`)));
-  });
-  return {
-    url,
-    child,
-    log: () => out,
-    kill9: async () => {
-      process.kill(-child.pid!, 'SIGKILL');
-      await exited;
-    },
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const api = await spawnEntry(new URL('../../src/main.ts', import.meta.url), { PORT: '0', ...env }, /listening on (http:\/\/\S+)\/graphql/, 'API');
+  return { ...api, url: api.ready[1] };
 }
 
 export interface GraphQLResponse<T> {

@@ -1,13 +1,14 @@
 // End to end in Chromium: upload a model and two datasets through the pages, run, and read the metrics the API computed;
 // filters and pages through the URL; the error paths; no console errors in any state; screenshots of every main page.
 import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { data, uploadId, waitForRun } from '../../api/test/support/api-process.ts';
 import { writeNpy } from '../../api/test/support/data.ts';
-import { launchBrowser, openPage, type WatchedPage } from './support/browser.ts';
+import { launchBrowser, openPage, SCREENSHOTS, type WatchedPage } from './support/browser.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const DEMO_MODEL = fileURLToPath(new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url));
@@ -171,6 +172,105 @@ describe('the dashboard against the real API', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it('moves the threshold by typing, by keyboard on the slider and by dragging on the histogram; TPR/FPR equal the API’s per-sample scores', async () => {
+    const csv = await (await fetch(`${stack.api.url}/v1/runs/${ids.run}/scores.csv`)).text();
+    const rows = csv.trim().split('\n').slice(1).map((line) => line.split(','));
+    const scoresOf = (datasetId: string, column: 3 | 4) => rows.filter((r) => r[0] === datasetId).map((r) => Number(r[column]));
+    const expected = (method: string, t: number) => {
+      const column = method === 'odin' ? 4 : 3;
+      const inS = scoresOf(ids.inSet!, column);
+      const outS = scoresOf(ids.outSet!, column);
+      return { tpr: inS.filter((s) => s >= t).length / inS.length, fpr: outS.filter((s) => s >= t).length / outS.length };
+    };
+    const { run } = await data<{ run: { results: { threshold: number; baselineThreshold: number }[] } }>(stack.api.url, 'query($id: ID!) { run(id: $id) { results { threshold baselineThreshold } } }', { id: ids.run });
+
+    await page.goto(`${stack.web.url}/runs/${ids.run}`);
+    const panel = page.locator(`[data-result-panel="${ids.outSet}"]`);
+    const stats = panel.locator('[data-threshold-stats]');
+    await stats.waitFor();
+    const shown = async () => ({
+      method: (await stats.getAttribute('data-method'))!,
+      threshold: Number(await stats.getAttribute('data-threshold')),
+      tpr: Number(await stats.getAttribute('data-tpr')),
+      fpr: Number(await stats.getAttribute('data-fpr')),
+    });
+    const agrees = async () => {
+      const s = await shown();
+      expect({ tpr: s.tpr, fpr: s.fpr }, `${s.method} at ${s.threshold}`).toEqual(expected(s.method, s.threshold));
+      return s;
+    };
+    const start = await agrees();
+    expect(start).toMatchObject({ method: 'odin', threshold: run.results[0].threshold });
+    expect(start.tpr).toBeGreaterThanOrEqual(0.95);
+    const rocDot = panel.locator('[data-chart=roc] .recharts-reference-dot circle').last();
+    const dotAt = async () => [Number(await rocDot.getAttribute('cx')), Number(await rocDot.getAttribute('cy'))];
+    const dotBefore = await dotAt();
+
+    const sorted = scoresOf(ids.inSet!, 4).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    const input = panel.locator('[data-threshold-input] input, input[data-threshold-input]').first();
+    await input.fill(String(median));
+    await expect.poll(async () => (await shown()).threshold).toBe(median);
+    expect((await agrees()).tpr).toBeCloseTo(0.5, 1);
+    expect(await dotAt()).not.toEqual(dotBefore);
+
+    await panel.locator('[data-threshold-slider] [role=slider]').focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await shown()).threshold).not.toBe(median);
+    await agrees();
+
+    const histogram = panel.locator('[data-chart=histogram-baseline] .recharts-wrapper');
+    const box = (await histogram.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await shown()).method).toBe('msp');
+    const dragged = await agrees();
+    expect(dragged.threshold).not.toBe(run.results[0].baselineThreshold);
+    await watched.screenshot('run-threshold');
+
+    await panel.locator('[data-threshold-reset]').click();
+    await expect.poll(async () => (await shown()).threshold).toBe(run.results[0].baselineThreshold);
+    await agrees();
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('shows a search run’s T×ε heatmap: one cell per grid point with the API’s values, the chosen one marked', async () => {
+    const { startRun } = await data<{ startRun: { id: string } }>(
+      stack.api.url,
+      'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], search: { temperatures: [1, 1000], epsilons: [0, 0.001, 0.002], validationCount: 100 } }) { id } }',
+      { m: ids.model, a: ids.inSet, b: ids.outSet },
+    );
+    expect((await waitForRun(stack.api.url, startRun.id)).status).toBe('SUCCEEDED');
+    const { run } = await data<{ run: { results: { temperature: number; epsilon: number; grid: { temperature: number; epsilon: number; fprAt95Tpr: number; auroc: number }[] }[] } }>(
+      stack.api.url,
+      'query($id: ID!) { run(id: $id) { results { temperature epsilon grid { temperature epsilon fprAt95Tpr auroc } } } }',
+      { id: startRun.id },
+    );
+    const result = run.results[0];
+    expect(result.grid).toHaveLength(6);
+    await page.goto(`${stack.web.url}/runs/${startRun.id}`);
+    const heatmap = page.locator('[data-heatmap]');
+    await heatmap.waitFor();
+    await expect(heatmap.textContent()).resolves.toContain('first 100 images');
+    const cells = heatmap.locator('[data-cell]');
+    const read = () =>
+      cells.evaluateAll((els) =>
+        els.map((e) => ({ temperature: Number(e.getAttribute('data-temperature')), epsilon: Number(e.getAttribute('data-epsilon')), value: Number(e.getAttribute('data-value')), chosen: e.hasAttribute('data-chosen') })),
+      );
+    const key = (c: { temperature: number; epsilon: number }) => `${c.temperature}|${c.epsilon}`;
+    for (const metric of ['fprAt95Tpr', 'auroc'] as const) {
+      if (metric === 'auroc') await heatmap.getByText('AUROC', { exact: true }).click();
+      await expect.poll(() => heatmap.getAttribute('data-metric')).toBe(metric);
+      const shown = await read();
+      expect(shown.map((c) => [key(c), c.value]).sort()).toEqual(result.grid.map((c) => [key(c), c[metric]]).sort());
+      expect(shown.filter((c) => c.chosen).map(key)).toEqual([key(result)]);
+    }
+    await heatmap.screenshot({ path: `${SCREENSHOTS}run-heatmap.png` });
+    expect(watched.problems).toEqual([]);
+  });
+
   it('compares two runs chosen in the list, marking the best value of each row', async () => {
     const { startRun } = await data<{ startRun: { id: string } }>(stack.api.url, 'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], epsilon: 0 }) { id } }', {
       m: ids.model,
@@ -224,20 +324,42 @@ describe('the dashboard against the real API', () => {
     await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('3');
     await expect(page.locator('[data-filter=model]').inputValue()).resolves.toBe('second cnn');
 
+    const { runs } = await data<{ runs: { totalCount: number } }>(stack.api.url, '{ runs { totalCount } }');
+    expect(runs.totalCount).toBeGreaterThan(25);
+    expect(runs.totalCount).toBeLessThan(50);
     await page.goto(`${stack.web.url}/runs`);
     await expect.poll(() => page.locator('[data-run-id]').count()).toBe(25);
-    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('28');
+    await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe(String(runs.totalCount));
     const firstPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
     await page.locator('[data-page=next]').click();
     await page.waitForURL(/after=/);
-    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(runs.totalCount - 25);
     const secondPage = await page.locator('[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
     await page.reload();
-    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-run-id]').count()).toBe(runs.totalCount - 25);
     await page.goto(`${stack.web.url}/runs?order=asc`);
     await expect.poll(() => page.locator('[data-run-id]').first().getAttribute('data-run-id')).toBe(ids.run);
     expect(watched.problems).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violations on the main pages (axe-core, WCAG 2 A/AA)', async () => {
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const found: string[] = [];
+    for (const path of ['/runs', `/runs/${ids.run}`, '/models', `/models/${ids.model}`, '/datasets', `/datasets/${ids.inSet}`, `/compare?ids=${ids.run}`]) {
+      await page.goto(`${stack.web.url}${path}`);
+      await page.waitForLoadState('networkidle');
+      await expect.poll(() => page.locator('.mantine-Skeleton-root').count()).toBe(0);
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; any: { message: string }[] }[] }[] }> } }).axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+        });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} (${n.any.map((a) => a.message).join('; ')})`).join(', ')}`);
+      });
+      found.push(...violations.map((v) => `${path} ${v}`));
+    }
+    expect(found).toEqual([]);
   });
 
   it('shows the API’s message for a file that is not an ONNX model', async () => {

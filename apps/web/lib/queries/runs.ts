@@ -2,7 +2,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import { graphql } from '../gql';
 import type { RunStatus, StartRunInput } from '../gql/graphql';
-import { execute } from '../graphql';
+import { ApiError, execute } from '../graphql';
+import { parseScoresCsv } from '../scores';
 import { useInvalidatingMutation } from './mutation';
 
 export const RunRowFragment = graphql(`
@@ -88,6 +89,12 @@ const RunQuery = graphql(`
         baselineThreshold
         nIn
         nOut
+        grid {
+          temperature
+          epsilon
+          fprAt95Tpr
+          auroc
+        }
         baseline {
           fprAt95Tpr
           detectionError
@@ -248,6 +255,7 @@ export const runKeys = {
   details: () => [...runKeys.all, 'detail'] as const,
   detail: (id: string) => [...runKeys.details(), id] as const,
   hardest: (id: string, outDatasetId: string) => [...runKeys.detail(id), 'hardest', outDatasetId] as const,
+  scores: (id: string) => [...runKeys.detail(id), 'scores'] as const,
   compare: (ids: string[]) => [...runKeys.all, 'compare', ids] as const,
 };
 
@@ -281,6 +289,20 @@ export const hardestOptions = (id: string, outDatasetId: string) =>
   queryOptions({
     queryKey: runKeys.hardest(id, outDatasetId),
     queryFn: () => execute(HardestQuery, { id, outDatasetId, first: HARDEST_COUNT }).then((d) => d.run?.hardestSamples ?? null),
+    staleTime: Infinity,
+  });
+
+/** The per-sample scores of a finished run, from the API's scores CSV, sorted per dataset. */
+export const scoresOptions = (id: string) =>
+  queryOptions({
+    queryKey: runKeys.scores(id),
+    queryFn: async () => {
+      const response = await fetch(`/v1/runs/${encodeURIComponent(id)}/scores.csv`).catch(() => {
+        throw new ApiError('The dashboard cannot reach its server.', 'UNREACHABLE');
+      });
+      if (!response.ok) throw new ApiError(`The API answered ${response.status} for the run's scores.`, response.status === 502 ? 'UNREACHABLE' : 'BAD_RESPONSE', response.status);
+      return parseScoresCsv(await response.text());
+    },
     staleTime: Infinity,
   });
 

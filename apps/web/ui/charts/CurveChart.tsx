@@ -9,6 +9,8 @@ export interface CurveSeries {
   x: readonly number[];
   y: readonly number[];
   mark?: { x: number; y: number };
+  /** A dash pattern, so the series differ by more than hue. */
+  dash?: string;
 }
 
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
@@ -23,7 +25,7 @@ export function CurveChart({ title, xLabel, yLabel, series, chart }: { title: st
             <Tooltip formatter={fmt} labelFormatter={(v) => `${xLabel} ${fmt(v)}`} />
             <Legend verticalAlign="top" height={24} />
             {series.map((s) => (
-              <Line key={s.name} name={s.name} data={s.x.map((x, i) => ({ x, y: s.y[i] }))} dataKey="y" stroke={s.color} dot={false} strokeWidth={2} isAnimationActive={false} type="linear" />
+              <Line key={s.name} name={s.name} data={s.x.map((x, i) => ({ x, y: s.y[i] }))} dataKey="y" stroke={s.color} strokeDasharray={s.dash} dot={false} strokeWidth={2} isAnimationActive={false} type="linear" />
             ))}
             {series.map((s) => s.mark && <ReferenceDot key={`${s.name}-mark`} x={s.mark.x} y={s.mark.y} r={5} fill={s.color} stroke="white" ifOverflow="extendDomain" />)}
           </LineChart>

@@ -1,6 +1,7 @@
 'use client';
 // Score distributions of the in-distribution and OOD sets (fraction of each set per bin), with the TPR-95% threshold.
-import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useRef } from 'react';
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis, type MouseHandlerDataParam } from 'recharts';
 import { ChartFrame } from './ChartFrame';
 
 export interface Histogram {
@@ -25,12 +26,52 @@ const tickFormat = (span: number) => {
   return (v: number) => v.toFixed(digits);
 };
 
-export function ScoreHistogram({ title, histogram, threshold, inName, outName, chart }: { title: string; histogram: Histogram; threshold: number; inName: string; outName: string; chart: string }) {
+/** Pressing on the plot and dragging moves the chosen threshold (to the nearest bin edge; type it for more precision). */
+function useDrag(onDrag?: (score: number) => void) {
+  const dragging = useRef(false);
+  if (!onDrag) return {};
+  const move = (state: MouseHandlerDataParam) => {
+    const x = Number(state.activeLabel);
+    if (Number.isFinite(x)) onDrag(x);
+  };
+  return {
+    onMouseDown: (state: MouseHandlerDataParam) => {
+      dragging.current = true;
+      move(state);
+    },
+    onMouseMove: (state: MouseHandlerDataParam) => dragging.current && move(state),
+    onMouseUp: () => void (dragging.current = false),
+    onMouseLeave: () => void (dragging.current = false),
+  };
+}
+
+export function ScoreHistogram({
+  title,
+  histogram,
+  threshold,
+  chosen,
+  onDrag,
+  inName,
+  outName,
+  chart,
+}: {
+  title: string;
+  histogram: Histogram;
+  /** The threshold at TPR 95%. */
+  threshold: number;
+  /** A threshold the user moved, drawn as a solid line. */
+  chosen?: number;
+  onDrag?: (score: number) => void;
+  inName: string;
+  outName: string;
+  chart: string;
+}) {
   const points = toPoints(histogram);
   const compact = tickFormat((histogram.edges.at(-1) ?? 1) - (histogram.edges[0] ?? 0));
+  const drag = useDrag(onDrag);
   return (
     <ChartFrame title={title} chart={chart}>
-          <AreaChart data={points} margin={{ top: 5, right: 10, bottom: 20, left: 0 }}>
+          <AreaChart data={points} margin={{ top: 5, right: 10, bottom: 20, left: 0 }} style={onDrag ? { cursor: 'col-resize' } : undefined} {...drag}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.4} />
             <XAxis type="number" dataKey="x" domain={['dataMin', 'dataMax']} tickFormatter={compact} fontSize={11} label={{ value: 'score', position: 'insideBottom', offset: -12, fontSize: 12 }} />
             <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={11} />
@@ -39,6 +80,7 @@ export function ScoreHistogram({ title, histogram, threshold, inName, outName, c
             <Area type="stepAfter" dataKey="in" name={`${inName} (in)`} stroke="#2f9e44" fill="#2f9e44" fillOpacity={0.3} isAnimationActive={false} />
             <Area type="stepAfter" dataKey="out" name={`${outName} (OOD)`} stroke="#e03131" fill="#e03131" fillOpacity={0.3} isAnimationActive={false} />
             <ReferenceLine x={threshold} stroke="#1c7ed6" strokeDasharray="4 2" label={{ value: 'TPR 95%', position: 'insideTopRight', fontSize: 11, fill: '#1c7ed6' }} ifOverflow="extendDomain" />
+            {chosen !== undefined && chosen !== threshold && <ReferenceLine x={chosen} stroke="#000" strokeWidth={2} label={{ value: 'threshold', position: 'insideTopLeft', fontSize: 11 }} ifOverflow="extendDomain" />}
           </AreaChart>
     </ChartFrame>
   );

@@ -37,7 +37,7 @@ export function FileDrop({ label, hint, accept, onUploaded, testId }: Props) {
   };
   return (
     <Stack gap="xs">
-      <Dropzone onDrop={onDrop} multiple={false} loading={busy} accept={accept} maxSize={Number.MAX_SAFE_INTEGER} data-dropzone={testId}>
+      <Dropzone onDrop={onDrop} multiple={false} loading={busy} accept={accept} maxSize={Number.MAX_SAFE_INTEGER} data-dropzone={testId} inputProps={{ 'aria-label': label }}>
         <Stack align="center" gap={4} mih={90} justify="center" style={{ pointerEvents: 'none' }}>
           <Text fw={600}>{label}</Text>
           <Text size="sm" c="dimmed">

@@ -83,7 +83,7 @@ export function CompareView() {
       {list.length === 1 && (
         <Text c="dimmed">
           Add more runs: select them in the{' '}
-          <Anchor component={Link} href="/runs">
+          <Anchor component={Link} href="/runs" underline="always">
             runs list
           </Anchor>{' '}
           and press Compare.

@@ -49,7 +49,7 @@ export function DatasetDetailView({ id }: { id: string }) {
           <Title order={4}>
             Images {first}–{first + indices.length - 1}
           </Title>
-          <Pagination total={pages} value={page} onChange={setPage} size="sm" />
+          <Pagination total={pages} value={page} onChange={setPage} size="sm" getItemProps={(p) => ({ 'aria-label': `Page ${p}` })} getControlProps={(control) => ({ 'aria-label': `${control} page` })} />
         </Group>
         <SimpleGrid cols={{ base: 6, sm: 8, md: 12 }} spacing={6} data-thumbnails>
           {indices.map((i) => (

@@ -11,7 +11,7 @@ export function MetricPair({ baseline, odin, lowerIsBetter }: { baseline: number
         {percent(baseline)}
       </Text>
       {' → '}
-      <Text span fw={odinBetter ? 700 : 400} c={odinBetter ? 'teal' : 'dimmed'}>
+      <Text span fw={odinBetter ? 700 : 400} c={odinBetter ? 'teal.9' : 'dimmed'}>
         {percent(odin)}
       </Text>
     </Text>

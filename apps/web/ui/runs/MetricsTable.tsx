@@ -43,7 +43,7 @@ export function MetricsTable({ baseline, odin }: { baseline: OodMetrics; odin: O
               {(['baseline', 'odin'] as const).map((method) => {
                 const value = method === 'odin' ? o : b;
                 return (
-                  <Table.Td key={method} data-metric={key} data-method={method} data-value={value} fw={best === method ? 700 : 400} c={best === method ? 'teal' : undefined} ta="right" ff="monospace">
+                  <Table.Td key={method} data-metric={key} data-method={method} data-value={value} fw={best === method ? 700 : 400} c={best === method ? 'teal.9' : undefined} ta="right" ff="monospace">
                     {percent(value)}
                   </Table.Td>
                 );

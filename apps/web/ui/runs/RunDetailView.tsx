@@ -109,7 +109,7 @@ export function RunDetailView({ id }: { id: string }) {
           </Paper>
         ))}
       {r.results.map((result) => (
-        <ResultPanel key={result.outDatasetId} runId={r.id} result={result} inName={r.inDataset.name} />
+        <ResultPanel key={result.outDatasetId} runId={r.id} result={result} inName={r.inDataset.name} inDatasetId={r.inDataset.id} validationCount={r.settings.search?.validationCount} />
       ))}
     </Stack>
   );

@@ -24,7 +24,7 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as { services
 const services = compose.services;
 
 /** Variables the compose file may set before the API's schema knows them, each with the issue that adds it. */
-const PENDING: Record<string, string> = { ODIN_AUTH: 'issue 9 (auth)' };
+const PENDING: Record<string, string> = {};
 /** The API's configuration schema, read from its source (another package's src/ is not imported): variable → its zod chain. */
 const schemaSource = /const schema = z\.object\(\{\n([\s\S]*?)\n\}\);/.exec(read('apps/api/src/config.ts'))?.[1] ?? '';
 const apiSchema = new Map([...schemaSource.matchAll(/^ {2}([A-Z][A-Z0-9_]*): (.*),$/gm)].map((m) => [m[1]!, m[2]!]));

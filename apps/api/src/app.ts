@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { BlobStore } from './blobs/store.ts';
-import type { Config } from './config.ts';
+import { checkExposure, type Config } from './config.ts';
 import { createDb } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -24,6 +24,7 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<RunningApi> {
+  checkExposure(config);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'));
@@ -52,9 +53,10 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
     s.once('error', reject);
   });
   const stopListening = await listenForRunUpdates(databaseUrl, log);
-  const subscriptions = serveSubscriptions(server, schema, base);
+  const subscriptions = serveSubscriptions(server, schema, base, config.graphql);
   const port = (server.address() as { port: number }).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log(`api: auth ${config.auth ? 'on: every request needs a bearer token' : 'off (loopback only)'}`);
   log(`api: listening on ${url}/graphql${worker ? ' with an in-process worker' : ''}`);
   let stopping: Promise<void> | undefined;
   return {

@@ -25,6 +25,12 @@ const schema = z.object({
   ODIN_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   ODIN_TOKEN: z.string().min(1).optional(),
   ODIN_DEMO: onOff.default('off'),
+  ODIN_AUTH: onOff.default('off'),
+  ODIN_CORS_ORIGINS: z.string().regex(/^\s*(https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*)?$/, 'must be origins like https://a.example,http://b.example:3000, comma-separated').default(''),
+  ODIN_GRAPHQL_BODY_LIMIT_BYTES: bytes.default(1024 ** 2),
+  ODIN_GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  ODIN_GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
+  ODIN_GRAPHQL_MAX_BATCH: z.coerce.number().int().positive().default(10),
 });
 
 export interface Config {
@@ -52,10 +58,36 @@ export interface Config {
   workerBackend?: 'cpu' | 'cuda';
   /** Seed the demo (model, built-in datasets, one run) into an empty database at start-up. */
   demo: boolean;
+  /** Every request needs a bearer token with the right scope; required off loopback. */
+  auth: boolean;
+  /** Browser origins other than the API's own that may call it (CORS); none by default. */
+  corsOrigins: string[];
+  graphql: GraphQLLimits;
+}
+
+/** Limits on what one GraphQL request may ask for. */
+export interface GraphQLLimits {
+  bodyLimitBytes: number;
+  maxDepth: number;
+  /** Estimated fields resolved, list sizes multiplied (graphql/limits.ts). */
+  maxCost: number;
+  /** Operations in one batched (JSON array) request. */
+  maxBatch: number;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** An address only this machine reaches: 127.0.0.0/8, ::1 or localhost. */
+export const isLoopback = (host: string) => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\]|::ffff:127(\.\d{1,3}){3})$/i.test(host);
+
+/** Refuses to serve other machines without authentication. */
+export function checkExposure(config: Pick<Config, 'host' | 'auth'>): void {
+  if (!config.auth && !isLoopback(config.host))
+    throw new ConfigError(
+      `Refusing to start: HOST=${config.host} lets other machines reach the API, and ODIN_AUTH is off. Set ODIN_AUTH=on (and make a token with \`npm run token -- create\`), or listen on 127.0.0.1.`,
+    );
 }
 
 /** Reads the configuration from `env`; throws a ConfigError naming each invalid variable. */
@@ -84,5 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiUrl: c.ODIN_API_URL,
     token: c.ODIN_TOKEN,
     demo: c.ODIN_DEMO === 'on',
+    auth: c.ODIN_AUTH === 'on',
+    corsOrigins: c.ODIN_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    graphql: { bodyLimitBytes: c.ODIN_GRAPHQL_BODY_LIMIT_BYTES, maxDepth: c.ODIN_GRAPHQL_MAX_DEPTH, maxCost: c.ODIN_GRAPHQL_MAX_COST, maxBatch: c.ODIN_GRAPHQL_MAX_BATCH },
   };
 }

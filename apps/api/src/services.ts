@@ -7,6 +7,7 @@ import { createLoaders, type Loaders } from './graphql/loaders.ts';
 import { DatasetService } from './resources/dataset/dataset.service.ts';
 import { ModelService } from './resources/model/model.service.ts';
 import { RunService } from './resources/run/run.service.ts';
+import { TokenService } from './resources/token/token.service.ts';
 import { UploadService } from './resources/upload/upload.service.ts';
 
 export interface RunQueue {
@@ -27,6 +28,7 @@ export interface Services extends Base {
   models: ModelService;
   datasets: DatasetService;
   runs: RunService;
+  tokens: TokenService;
 }
 
 export function createServices(base: Base): Services {
@@ -35,5 +37,6 @@ export function createServices(base: Base): Services {
   s.models = new ModelService(s);
   s.datasets = new DatasetService(s);
   s.runs = new RunService(s);
+  s.tokens = new TokenService(s);
   return s;
 }

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { BlobStore } from './store.ts';
 
-/** NOTE: no access check yet; once auth exists (issue 9) this route wants a token with the `worker` scope. */
+/** Behind a token with the worker (or read) scope when ODIN_AUTH=on (server.ts). */
 export function downloadRoute(blobs: BlobStore) {
   return async (req: Request, res: Response) => {
     const sha256 = String(req.params.sha256);

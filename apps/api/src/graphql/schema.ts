@@ -4,10 +4,11 @@ import { buildSchema } from 'type-graphql';
 import { DatasetResolver } from '../resources/dataset/dataset.resolver.ts';
 import { ModelResolver } from '../resources/model/model.resolver.ts';
 import { RunResolver, RunResultResolver } from '../resources/run/run.resolver.ts';
+import { TokenResolver } from '../resources/token/token.resolver.ts';
 import { pubSub } from './pubsub.ts';
 
 export function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [ModelResolver, DatasetResolver, RunResolver, RunResultResolver], validate: false, pubSub });
+  return buildSchema({ resolvers: [ModelResolver, DatasetResolver, RunResolver, RunResultResolver, TokenResolver], validate: false, pubSub });
 }
 
 export async function printedSchema(): Promise<string> {

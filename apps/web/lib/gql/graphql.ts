@@ -18,11 +18,37 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Kept to the minute. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<TokenScope>;
+};
+
 /** Where the worker runs the graph: onnxruntime-node CPU, CUDA or WebGPU. */
 export type Backend =
   | 'CPU'
   | 'CUDA'
   | 'WEBGPU';
+
+export type CreateTokenInput = {
+  /** e.g. 30d, 12h, 90m, 2w; unset: never expires. */
+  expiresIn?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  scopes: Array<TokenScope>;
+};
+
+export type CreatedToken = {
+  __typename?: 'CreatedToken';
+  /** The bearer token. It is shown only here: the API keeps just its hash. */
+  secret: Scalars['String']['output'];
+  token: ApiToken;
+};
 
 export type Dataset = {
   __typename?: 'Dataset';
@@ -157,6 +183,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   cancelRun: Run;
   createSyntheticDataset: Dataset;
+  /** Makes a token (admin); its secret is in this answer only. */
+  createToken: CreatedToken;
   /** Refuses while runs use the dataset. */
   deleteDataset: Scalars['Boolean']['output'];
   /** Refuses while runs use the model. */
@@ -167,6 +195,8 @@ export type Mutation = {
   registerModel: Model;
   /** Starts a new run with the same model, datasets and settings. */
   rerun: Run;
+  /** Revokes a token by id (admin); it is refused from then on. */
+  revokeToken: ApiToken;
   startRun: Run;
 };
 
@@ -178,6 +208,11 @@ export type MutationCancelRunArgs = {
 
 export type MutationCreateSyntheticDatasetArgs = {
   input: SyntheticDatasetInput;
+};
+
+
+export type MutationCreateTokenArgs = {
+  input: CreateTokenInput;
 };
 
 
@@ -207,6 +242,11 @@ export type MutationRegisterModelArgs = {
 
 
 export type MutationRerunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeTokenArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -260,6 +300,8 @@ export type Query = {
   /** Poll it to follow a run’s progress. */
   run?: Maybe<Run>;
   runs: RunConnection;
+  /** Every token, revoked and expired ones included (admin). */
+  tokens: Array<ApiToken>;
 };
 
 
@@ -519,6 +561,13 @@ export type SyntheticDatasetInput = {
 export type SyntheticKind =
   | 'GAUSSIAN'
   | 'UNIFORM';
+
+/** READ: queries and file downloads; WRITE: uploads and mutations; WORKER: blob downloads for standalone workers; ADMIN: managing tokens. */
+export type TokenScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'WORKER'
+  | 'WRITE';
 
 export type DatasetsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;

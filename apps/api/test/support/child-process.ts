@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
+// tsx reads the tsconfig of its working directory; the root one enables the decorators type-graphql needs.
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface EntryProcess {
   child: ChildProcess;
@@ -16,7 +18,7 @@ export interface EntryProcess {
 
 /** Starts `entry` with `env` over this process's environment; resolves once its output matches `ready`, with the match. */
 export async function spawnEntry(entry: URL, env: Record<string, string>, ready: RegExp, what: string): Promise<EntryProcess & { ready: RegExpExecArray }> {
-  const child = spawn(tsx, [fileURLToPath(entry)], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, [fileURLToPath(entry)], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

@@ -28,7 +28,7 @@ const schema = z.object({
   ODIN_AUTH: onOff.default('off'),
   ODIN_CORS_ORIGINS: z.string().regex(/^\s*(https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*)?$/, 'must be origins like https://a.example,http://b.example:3000, comma-separated').default(''),
   ODIN_GRAPHQL_BODY_LIMIT_BYTES: bytes.default(1024 ** 2),
-  ODIN_GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  ODIN_GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(15),
   ODIN_GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
   ODIN_GRAPHQL_MAX_BATCH: z.coerce.number().int().positive().default(10),
 });

@@ -12,6 +12,8 @@ import { DEFAULT_PAGE, MAX_PAGE } from './connection.ts';
 export const MAX_TOKENS = 20_000;
 /** What a list that no argument bounds (a run's results, a model's op histogram) is assumed to hold. */
 export const LIST_SIZE = 10;
+/** The same for introspection's lists (types, fields, args), so the standard introspection query fits; graphql-js refuses nesting it. */
+export const INTROSPECTION_LIST_SIZE = 5;
 /** Types whose lists a parent's `first` already bounds: a connection's edges, hardest samples. */
 const SIZED_BY_PARENT = /(Connection|HardestSamples)$/;
 
@@ -22,13 +24,14 @@ const isList = (type: GraphQLOutputType): boolean => isListType(isNonNullType(ty
 
 /**
  * Every field costs 1 plus its selection times how many it returns: `first` (capped at the connection's maximum),
- * the number of `ids`, or LIST_SIZE for an unbounded list of objects. So list sizes multiply down the query.
+ * the number of `ids`, or LIST_SIZE (INTROSPECTION_LIST_SIZE) for an unbounded list of objects. So list sizes multiply down the query.
  */
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   let size = 1;
   if (typeof args.first === 'number' || field.args.some((a) => a.name === 'first')) size = Math.min(Math.max(Number(args.first ?? DEFAULT_PAGE), 0), MAX_PAGE * 5);
   else if (Array.isArray(args.ids)) size = args.ids.length;
-  else if (isList(field.type) && isObjectType(getNamedType(field.type)) && !SIZED_BY_PARENT.test(type.name)) size = LIST_SIZE;
+  else if (isList(field.type) && isObjectType(getNamedType(field.type)) && !SIZED_BY_PARENT.test(type.name))
+    size = type.name.startsWith('__') || field.name.startsWith('__') ? INTROSPECTION_LIST_SIZE : LIST_SIZE;
   return 1 + childComplexity * size;
 };
 
@@ -36,11 +39,11 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, operati
   return getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [costEstimator] });
 }
 
-/** The depth of the deepest operation (fragments flattened, introspection's __schema not counted), or undefined within `max`. */
+/** A QUERY_TOO_DEEP refusal when an operation nests deeper than `max` (fragments flattened, introspection counted), else undefined. */
 export function depthRefusal(schema: GraphQLSchema, document: DocumentNode, max: number): GraphQLError | undefined {
   let found: GraphQLError | undefined;
   validate(schema, document, [
-    maxDepthRule({ n: max, flattenFragments: true, propagateOnRejection: false, onReject: [(_ctx, err) => void (found ??= err)] }),
+    maxDepthRule({ n: max, flattenFragments: true, ignoreIntrospection: false, propagateOnRejection: false, onReject: [(_ctx, err) => void (found ??= err)] }),
   ]);
   return found && refusal('QUERY_TOO_DEEP', found.message.replace(/^Syntax Error: /, ''));
 }

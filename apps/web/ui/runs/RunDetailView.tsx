@@ -50,6 +50,11 @@ export function RunDetailView({ id }: { id: string }) {
               Rerun
             </Button>
           )}
+          {r.status === 'SUCCEEDED' && (
+            <Button component={Link} href={`/spot-check?model=${r.model.id}&run=${r.id}`} variant="light" data-spot-check-link>
+              Spot check images
+            </Button>
+          )}
           {r.status === 'SUCCEEDED' && <ExportMenu run={r} />}
         </Group>
       </Group>

@@ -19,6 +19,7 @@ const NAV = [
   { href: '/runs', label: 'Runs' },
   { href: '/models', label: 'Models' },
   { href: '/datasets', label: 'Datasets' },
+  { href: '/spot-check', label: 'Spot check' },
 ];
 
 function ApiStatus() {

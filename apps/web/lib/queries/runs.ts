@@ -2,7 +2,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { graphql } from '../gql';
 import type { RunStatus, StartRunInput } from '../gql/graphql';
-import { ApiError, execute } from '../graphql';
+import { ApiError, execute, type Executor } from '../graphql';
 import { parseScoresCsv } from '../scores';
 import { useInvalidatingMutation } from './mutation';
 
@@ -261,11 +261,26 @@ export const runKeys = {
 
 export const isActive = (status: RunStatus | undefined) => status === 'QUEUED' || status === 'RUNNING';
 
-export const runListOptions = (filters: RunFilters) =>
+export const RUNS_PAGE_SIZE = 25;
+
+/** The list's filters as the URL holds them (`/runs?model=…&dataset=…&status=…&order=asc&after=…`). */
+export function runFiltersFrom(params: { get(name: string): string | null }): RunFilters {
+  return {
+    modelId: params.get('model') ?? undefined,
+    datasetId: params.get('dataset') ?? undefined,
+    status: (params.get('status') as RunStatus | null) ?? undefined,
+    order: params.get('order') === 'asc' ? 'asc' : 'desc',
+    after: params.get('after') ?? undefined,
+    first: RUNS_PAGE_SIZE,
+  };
+}
+
+/** `exec` is the browser's executor unless a server component prefetches with its own. */
+export const runListOptions = (filters: RunFilters, exec: Executor = execute) =>
   queryOptions({
     queryKey: runKeys.list(filters),
     queryFn: () =>
-      execute(RunsQuery, {
+      exec(RunsQuery, {
         first: filters.first ?? 25,
         after: filters.after,
         modelId: filters.modelId,
@@ -276,10 +291,10 @@ export const runListOptions = (filters: RunFilters) =>
     refetchInterval: (query) => (query.state.data?.edges.some((e) => isActive(e.node.status)) ? 1000 : false),
   });
 
-export const runOptions = (id: string) =>
+export const runOptions = (id: string, exec: Executor = execute) =>
   queryOptions({
     queryKey: runKeys.detail(id),
-    queryFn: () => execute(RunQuery, { id }).then((d) => d.run),
+    queryFn: () => exec(RunQuery, { id }).then((d) => d.run),
     refetchInterval: (query) => (isActive(query.state.data?.status) ? 1000 : false),
   });
 

@@ -6,9 +6,10 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { readableError } from '@/lib/errors';
-import { dateTime, duration, percent } from '@/lib/format';
+import { percent } from '@/lib/format';
 import { isActive, runOptions, useCancelRun, useRerun } from '@/lib/queries/runs';
 import { EmptyState } from '../common/EmptyState';
+import { Elapsed, LocalTime } from '../common/LocalTime';
 import { Fact } from '../common/Fact';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
@@ -83,8 +84,12 @@ export function RunDetailView({ id }: { id: string }) {
           <Fact label="Settings">
             {settingsLabel(r.settings)} · {r.backend.toLowerCase()} · batch {r.batchSize}
           </Fact>
-          <Fact label="Created">{dateTime(r.createdAt)}</Fact>
-          <Fact label="Duration">{r.startedAt ? duration((r.finishedAt ? new Date(r.finishedAt).getTime() : Date.now()) - new Date(r.startedAt).getTime()) : '—'}</Fact>
+          <Fact label="Created">
+            <LocalTime iso={r.createdAt} />
+          </Fact>
+          <Fact label="Duration">
+            <Elapsed startedAt={r.startedAt} finishedAt={r.finishedAt} />
+          </Fact>
           <Fact label="Throughput">{r.imagesPerSecond ? `${Math.round(r.imagesPerSecond).toLocaleString('en-US')} images/s` : '—'}</Fact>
           <Fact label="Top-1 accuracy (in-distribution)">{percent(r.accuracy, 2)}</Fact>
         </SimpleGrid>

@@ -3,6 +3,7 @@
 import { Badge, Group, Progress, Stack, Text } from '@mantine/core';
 import type { RunStatus as Status } from '@/lib/gql/graphql';
 import { duration, etaMs } from '@/lib/format';
+import { useHydrated } from '@/lib/use-hydrated';
 
 const COLORS: Record<Status, string> = { QUEUED: 'gray', RUNNING: 'blue', SUCCEEDED: 'teal', FAILED: 'red', CANCELLED: 'orange' };
 
@@ -25,7 +26,8 @@ interface Props {
 
 export function RunProgress({ status, progress, imagesPerSecond, startedAt, phase, detailed }: Props) {
   const active = status === 'QUEUED' || status === 'RUNNING';
-  const eta = etaMs(progress, startedAt);
+  const hydrated = useHydrated();
+  const eta = hydrated ? etaMs(progress, startedAt) : null;
   return (
     <Stack gap={4} miw={160}>
       <Group gap="xs" justify="space-between">

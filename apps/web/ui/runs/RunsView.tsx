@@ -7,11 +7,11 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { RunStatus, RunsQuery } from '@/lib/gql/graphql';
-import { dateTime, duration } from '@/lib/format';
 import { datasetListOptions } from '@/lib/queries/datasets';
 import { modelListOptions } from '@/lib/queries/models';
-import { runListOptions, type RunFilters } from '@/lib/queries/runs';
+import { runFiltersFrom, runListOptions, type RunFilters } from '@/lib/queries/runs';
 import { EmptyState } from '../common/EmptyState';
+import { Elapsed, LocalTime } from '../common/LocalTime';
 import { ErrorState } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
 import { MetricPair } from './MetricPair';
@@ -23,7 +23,6 @@ import { settingsLabel } from './settings';
 type Row = RunsQuery['runs']['edges'][number]['node'];
 
 const STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-const PAGE_SIZE = 25;
 
 const column = createColumnHelper<Row>();
 
@@ -83,22 +82,20 @@ const columns = [
       return <RunProgress status={r.status} progress={r.progress} imagesPerSecond={r.imagesPerSecond} startedAt={r.startedAt} />;
     },
   }),
-  column.accessor('createdAt', { header: 'Started', cell: (c) => <Text size="sm">{dateTime(c.row.original.startedAt ?? c.getValue())}</Text> }),
-  column.accessor((r) => runDuration(r) ?? -1, { id: 'duration', header: 'Duration', cell: (c) => (c.getValue() >= 0 ? duration(c.getValue()) : '—') }),
+  column.accessor('createdAt', { header: 'Started', cell: (c) => (
+      <Text size="sm">
+        <LocalTime iso={c.row.original.startedAt ?? c.getValue()} />
+      </Text>
+    ),
+  }),
+  column.accessor((r) => runDuration(r) ?? -1, { id: 'duration', header: 'Duration', cell: (c) => <Elapsed startedAt={c.row.original.startedAt} finishedAt={c.row.original.finishedAt} /> }),
 ];
 
 function useFilters(): [RunFilters, (patch: Partial<Record<'model' | 'dataset' | 'status' | 'order' | 'after', string | null>>) => void] {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const filters: RunFilters = {
-    modelId: params.get('model') ?? undefined,
-    datasetId: params.get('dataset') ?? undefined,
-    status: (params.get('status') as RunStatus | null) ?? undefined,
-    order: params.get('order') === 'asc' ? 'asc' : 'desc',
-    after: params.get('after') ?? undefined,
-    first: PAGE_SIZE,
-  };
+  const filters = runFiltersFrom(params);
   const update = (patch: Partial<Record<string, string | null>>) => {
     const next = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(patch)) {

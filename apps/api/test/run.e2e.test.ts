@@ -1,12 +1,11 @@
 // End to end over real HTTP: upload a model and two .npy sets, run ODIN as a job, and check every number against evaluate() on the same data.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evaluate, readModel, type EvaluateResult } from '@odin/engine';
-import { nodeRuntime, openNpy } from '@odin/engine/node';
+import { readModel, type EvaluateResult } from '@odin/engine';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { data, spawnApi, uploadId, waitForRun, type ApiProcess } from './support/api-process.ts';
-import { tempDir, writeNpy } from './support/data.ts';
+import { evaluateNpy, tempDir, writeNpy } from './support/data.ts';
 
 const MODEL = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
 const METRICS = 'fprAt95Tpr detectionError auroc auprIn auprOut';
@@ -43,16 +42,7 @@ describe('a run through the API', () => {
     [inPath, outPath] = await Promise.all([writeNpy(dir, 'fashion-mnist:test', 300, 'fashion.npy'), writeNpy(dir, 'mnist', 200, 'digits.npy')]);
     api = await spawnApi({ ODIN_DATA_DIR: join(dir, 'data') });
     const modelBytes = await readFile(MODEL);
-    reference = await evaluate({
-      model: readModel(modelBytes),
-      inData: await openNpy(inPath, 'in'),
-      outData: [await openNpy(outPath, 'out')],
-      runtime: nodeRuntime,
-      backend: 'cpu',
-      temperature: 1000,
-      epsilon: 0.0014,
-      batchSize: 32,
-    });
+    reference = await evaluateNpy(modelBytes, inPath, outPath, { temperature: 1000, epsilon: 0.0014, batchSize: 32 });
     const [m, a, b] = await Promise.all([uploadId(api.url, modelBytes, 'demo.onnx'), uploadId(api.url, await readFile(inPath), 'fashion.npy'), uploadId(api.url, await readFile(outPath), 'digits.npy')]);
     ids.model = (await data<{ registerModel: { id: string } }>(api.url, 'mutation($u: ID!) { registerModel(input: { uploadId: $u, name: "demo" }) { id } }', { u: m })).registerModel.id;
     const reg = 'mutation($u: ID!, $n: String!) { registerDataset(input: { uploadId: $u, name: $n }) { id itemCount itemShape format } }';

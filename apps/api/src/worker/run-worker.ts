@@ -278,6 +278,7 @@ export class RunWorker {
       clearInterval(beat);
       if (abort.signal.aborted) throw new CancelledError(undefined);
       await this.completeShard(claim, expected);
+      this.log(`worker: shard ${shard.id} done, ${scored} images scored by this claim`);
     } catch (e) {
       clearInterval(beat);
       if (e instanceof CancelledError) {

@@ -38,6 +38,18 @@ export async function uploadId(url: string, bytes: Uint8Array, filename?: string
   return r.body.id!;
 }
 
+/** Uploads a model file and registers it. */
+export async function registerModel(url: string, bytes: Uint8Array, name: string): Promise<{ id: string; sha256: string }> {
+  const u = await uploadId(url, bytes, `${name}.onnx`);
+  return (await data<{ registerModel: { id: string; sha256: string } }>(url, 'mutation($u: ID!, $n: String!) { registerModel(input: { uploadId: $u, name: $n }) { id sha256 } }', { u, n: name })).registerModel;
+}
+
+/** Uploads a dataset file (e.g. an .npy) and registers it; returns its id. */
+export async function registerDataset(url: string, bytes: Uint8Array, name: string, filename = `${name}.npy`): Promise<string> {
+  const u = await uploadId(url, bytes, filename);
+  return (await data<{ registerDataset: { id: string } }>(url, 'mutation($u: ID!, $n: String!) { registerDataset(input: { uploadId: $u, name: $n }) { id } }', { u, n: name })).registerDataset.id;
+}
+
 export async function waitForRun(url: string, id: string, timeoutMs = 240_000): Promise<{ status: string; error: string | null; progress: number }> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -1,8 +1,10 @@
-// Real image sets written as .npy files for API tests: Fashion-MNIST test items and MNIST digits, as uint8 [N, 28, 28].
+// Real image sets written as .npy files for API tests (Fashion-MNIST test items and MNIST digits, as uint8 [N, 28, 28]),
+// and the engine's own evaluate() on such files: the independent computation API results are checked against.
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDataset } from '@odin/engine/node';
+import { evaluate, readModel, type EvaluateResult } from '@odin/engine';
+import { nodeRuntime, openDataset, openNpy } from '@odin/engine/node';
 import { npyBytes } from '../../src/datasets/test-fixtures.ts';
 
 /** The first `n` items of a built-in set as a uint8 .npy in `dir`; returns its path. */
@@ -28,4 +30,14 @@ export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'odin-api-'));
   await chmod(dir, 0o755);
   return dir;
+}
+
+/** evaluate() in this process on the CPU, one in-distribution and one OOD .npy, at a fixed (T, ε). */
+export async function evaluateNpy(
+  modelBytes: Uint8Array,
+  inPath: string,
+  outPath: string,
+  o: { temperature: number; epsilon: number; batchSize: number; threads?: number },
+): Promise<EvaluateResult> {
+  return evaluate({ model: readModel(modelBytes), inData: await openNpy(inPath, 'in'), outData: [await openNpy(outPath, 'out')], runtime: nodeRuntime, backend: 'cpu', ...o });
 }

@@ -62,6 +62,9 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
     for (const i of node.inputs) if (active.has(i)) relevant.add(i);
   }
 
+  // Control flow reads outer values its inputs do not list, so the walk above cannot see what it depends on.
+  const subgraphNode = controlFlowAncestor(forwardNodes, req.seeds.map((s) => s.of), types);
+  if (subgraphNode) throw new UnsupportedOpError(subgraphNode.op, subgraphNode.name);
   // Check every op first: a rule further down the path may need shapes that an unknown op left uninferred.
   for (const node of path)
     if (!Object.hasOwn(RULES, node.op) || node.domain !== '') throw new UnsupportedOpError(node.domain ? `${node.domain}.${node.op}` : node.op, node.name);
@@ -89,4 +92,17 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
   const result = new Map<string, string>();
   for (const w of req.wrt) result.set(w, grads.get(w) ?? b.zerosLike(w));
   return result;
+}
+
+/** A node with subgraphs (If, Loop, Scan) that yields a float value the targets depend on, if any. */
+function controlFlowAncestor(nodes: Node[], targets: string[], types: ShapeMap): Node | undefined {
+  const needed = new Set(targets);
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k];
+    if (!node.outputs.some((o) => needed.has(o))) continue;
+    const float = node.outputs.some((o) => needed.has(o) && isFloat(types.get(o)?.dtype ?? 'float32'));
+    if (float && Object.values(node.attrs).some((a) => a.type === 'graph')) return node;
+    for (const i of node.inputs) needed.add(i);
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ export const DIFFERENTIABLE_OPS = [
   'MatMul', 'Gemm', 'Flatten', 'Reshape', 'Transpose', 'Concat', 'Split', 'Slice', 'Squeeze', 'Unsqueeze',
   'Gather', 'Expand', 'Tile', 'Pad', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool',
   'ReduceMean', 'ReduceSum', 'ReduceMax', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Identity', 'Dropout',
-  'Cast', 'Where', 'Elu', 'Selu', 'Celu', 'ThresholdedRelu', 'Mish', 'Softsign',
+  'Cast', 'Where', 'Elu', 'Selu', 'Celu', 'ThresholdedRelu', 'Mish', 'Softsign', 'InstanceNormalization', 'LRN',
 ] as const;
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];
 

@@ -3,6 +3,7 @@
 import { attrInt, attrInts, attrTensor } from './attrs.ts';
 import { Initializer, tensorSize } from './ir.ts';
 import type { DType, Graph, Node, TensorData, TypedArray } from './ir.ts';
+import { sliceRange } from './shapes.ts';
 import { dtypeFromOnnx } from './tensor.ts';
 
 /** Folding never creates a constant larger than this many elements (big weights stay as they are). */
@@ -110,6 +111,24 @@ const EVAL: Record<string, Eval> = {
         for (let i = o * block; i < (o + 1) * block; i++) out.push(vals[k][i]);
       });
     return make(inputs[0].dtype, dims, out);
+  },
+  Slice: (_n, [x, starts, ends, axes, steps]) => {
+    const rank = x.dims.length;
+    const [from, to] = [numbers(starts), numbers(ends)];
+    const along = axes ? numbers(axes).map((a) => normAxis(a, rank)) : from.map((_, i) => i);
+    const by = steps ? numbers(steps) : from.map(() => 1);
+    const [begin, step, dims] = [x.dims.map(() => 0), x.dims.map(() => 1), [...x.dims]];
+    along.forEach((a, i) => {
+      const [s, e] = sliceRange(from[i], to[i], by[i], x.dims[a]);
+      [begin[a], step[a], dims[a]] = [s, by[i], Math.max(0, Math.ceil((e - s) / by[i]))];
+    });
+    const [inStrides, outStrides, vals] = [strides(x.dims), strides(dims), numbers(x)];
+    const out = Array.from({ length: tensorSize(dims) }, (_, i) => {
+      let off = 0;
+      for (let a = 0; a < rank; a++) off += (begin[a] + (Math.floor(i / outStrides[a]) % dims[a]) * step[a]) * inStrides[a];
+      return vals[off];
+    });
+    return make(x.dtype, dims, out);
   },
   Gather: (n, [x, idx]) => {
     const axis = normAxis(attrInt(n, 'axis', 0), x.dims.length);

@@ -1,5 +1,5 @@
 // ONNX I/O: round trips keep nodes, attributes, metadata and fields the IR does not model; big models work.
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FunctionProtoSchema, ModelProtoSchema, StringStringEntryProtoSchema } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +96,18 @@ describe('readModel / writeModel', () => {
     // x[0]·w1[0,5] = 3 → h[5] = 3 → logits[1] = 3·2 = 6
     expect(Array.from(out.logits.data as Float32Array)).toEqual([0, 6, 0]);
     await session.release();
+  });
+
+  it('reads weights that an IR 3–4 exporter also lists as graph inputs as weights, not images', async () => {
+    const model = sampleModel();
+    model.graph.outputs = [model.graph.outputs[0]];
+    const weight = [...model.graph.initializers.keys()][0];
+    // What onnx < 1.3 exporters wrote: every initializer repeated among the inputs.
+    model.graph.inputs.push({ name: weight, dtype: 'float32', shape: [4, 2] });
+    const bytes = writeModel(model);
+    expect(fromBinary(ModelProtoSchema, bytes).graph!.input.map((v) => v.name)).toEqual(['x', weight]);
+    const back = readModel(bytes);
+    expect(back.graph.inputs.map((v) => v.name)).toEqual(['x']);
+    expect(compileOdin(back).report.input.name).toBe('x');
   });
 });

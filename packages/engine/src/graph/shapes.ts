@@ -71,6 +71,8 @@ function dimArith(op: string, a: Dim, b: Dim): Dim {
         return Math.trunc(a / b);
     }
   }
+  if ((op === 'Add' || op === 'Sub') && b === 0) return a;
+  if (op === 'Add' && a === 0) return b;
   if (op === 'Mul' && b === 1) return a;
   if (op === 'Mul' && a === 1) return b;
   if ((op === 'Div' || op === 'Mul') && isNum(b) && b === 1) return a;
@@ -483,9 +485,19 @@ export function sliceRange(start: number, end: number, step: number, dim: number
 const UNARY = [
   'Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Erf', 'Gelu', 'Softplus', 'Exp', 'Log',
   'Sqrt', 'Neg', 'Abs', 'Reciprocal', 'Sign', 'Floor', 'Ceil', 'Round', 'Sin', 'Cos', 'Elu', 'Selu', 'Mish', 'CumSum',
-  'Celu', 'ThresholdedRelu', 'Softsign',
+  'Celu', 'ThresholdedRelu', 'Softsign', 'InstanceNormalization', 'LRN',
 ];
 for (const op of UNARY) INFER[op] = same;
+
+/** An If's outputs have the element types its then-branch declares (their shapes may differ between branches). */
+INFER.If = (node) => {
+  const branch = node.attrs.then_branch;
+  if (branch?.type !== 'graph') return [];
+  return branch.value.output.map((o) => {
+    const t = o.type?.value;
+    return { dtype: t?.case === 'tensorType' ? dtypeFromOnnx(t.value.elemType) : 'other' };
+  });
+};
 
 function inferNode(node: Node, ins: (ValueType | undefined)[], opset: number): (ValueType | undefined)[] {
   const fn = INFER[node.op];

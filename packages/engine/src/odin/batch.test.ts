@@ -6,6 +6,7 @@ import { emptyGraph } from '../graph/ir.ts';
 import type { Dim, Model } from '../graph/ir.ts';
 import { newModel, writeModel } from '../graph/onnx-io.ts';
 import { f32 } from '../graph/tensor.ts';
+import { evaluate } from '../evaluate/evaluate.ts';
 import { scoreDataset } from '../evaluate/score.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import { compileOdin } from './compile.ts';
@@ -115,6 +116,26 @@ describe('dynamic height and width', () => {
     const ref = odinReference(source, x, [2, 3, 5, 7], { mean: [0], std: [1], temperature: T, epsilons: EPS });
     expect(maxAbsDiff(out.odin, ref.odin)).toBeLessThanOrEqual(1e-6);
     expect(maxAbsDiff(ref.odin.slice(2, 3), ref.odin.slice(0, 1))).toBeGreaterThan(1e-4);
+  });
+
+  it('evaluate() resizes images to the input size: 10×14 images made of 2×2 blocks score as their 5×7 originals', async () => {
+    const source = dynamic();
+    const n = 3;
+    const small = images(n, 5, 7);
+    // HWC pixels, each pixel of the 5×7 NCHW original repeated over a 2×2 block.
+    const big = Array.from({ length: n }, (_, i) => Float32Array.from({ length: 10 * 14 * 3 }, (_, k) => {
+      const [y, x, c] = [Math.floor(k / 42), Math.floor(k / 3) % 14, k % 3];
+      return small[i * 105 + c * 35 + Math.floor(y / 2) * 7 + Math.floor(x / 2)];
+    }));
+    const shape = { height: 10, width: 14, channels: 3 as const };
+    const result = await evaluate({
+      model: source, inData: memoryDataset('in', big, shape), outData: [memoryDataset('out', big.slice(1), shape)],
+      runtime: nodeRuntime, backend: 'cpu', temperature: T, epsilon: EPS[2], inputSize: [5, 7],
+    });
+    expect(result.compile.inputSize).toEqual([5, 7]);
+    const got = Object.values(result.scores.in)[0].odin.map((r) => r[0]);
+    const ref = odinReference(source, small, [n, 3, 5, 7], { mean: [0], std: [1], temperature: T, epsilons: [EPS[2]] });
+    expect(maxAbsDiff(got, ref.odin)).toBeLessThanOrEqual(1e-6);
   });
 
   it('refuses an input size that contradicts a fixed one', () => {

@@ -70,6 +70,37 @@ describe('compileOdin model handling', () => {
   });
 });
 
+/** x [N,6] → MatMul → [N,3] logits → `head` (Softmax or LogSoftmax over the classes, then pass-through ops) → output. */
+function probabilities(head: (b: GraphBuilder, logits: string) => string) {
+  const g = emptyGraph();
+  const b = new GraphBuilder(g, 17);
+  g.inputs.push({ name: 'x', dtype: 'float32', shape: ['N', 6] });
+  const logits = b.matmul('x', b.constant(f32(Array.from({ length: 18 }, (_, i) => Math.cos(i)), [6, 3])));
+  g.outputs.push({ name: head(b, logits), dtype: 'float32', shape: ['N', 3] });
+  return newModel(g, 17);
+}
+
+describe('probabilities as outputs', () => {
+  const x = Float32Array.from({ length: 12 }, (_, i) => i / 12 - 0.3);
+  const wanted = Array.from({ length: 6 }, (_, j) => [0, 1, 2, 3, 4, 5].reduce((a, i) => a + x[Math.floor(j / 3) * 6 + i] * Math.cos(i * 3 + (j % 3)), 0));
+
+  it.each([
+    ['Softmax → Flatten → Cast', (b: GraphBuilder, l: string) => b.op('Cast', [b.op('Flatten', [b.op('Softmax', [l], { axis: 1 })], { axis: 1 })], { to: 1 }), 'Softmax', ['Flatten', 'Cast']],
+    ['LogSoftmax → Reshape [N,K]', (b: GraphBuilder, l: string) => b.reshape(b.op('LogSoftmax', [l], { axis: -1 }), [-1, 3]), 'LogSoftmax', ['Reshape']],
+    ['Unsqueeze → Softmax → Squeeze', (b: GraphBuilder, l: string) => b.op('Squeeze', [b.op('Softmax', [b.unsqueeze(l, [2])], { axis: 1 }), b.ints([2])]), 'Softmax', ['Squeeze']],
+  ])('compiles %s from the head’s input as the logits', async (_what, head, skipped, through) => {
+    const { model, report } = compileOdin(probabilities(head));
+    expect(report.logits).toMatchObject({ numClasses: 3, skippedHead: skipped, lookedThrough: through });
+    const out = await runCompiled(model, x, [2, 6]);
+    Array.from(out.logits.data as Float32Array).forEach((v, k) => expect(v).toBeCloseTo(wanted[k], 5));
+  });
+
+  it('does not look through a Softmax over another axis', () => {
+    const { report } = compileOdin(probabilities((b, l) => b.op('Squeeze', [b.op('Softmax', [b.unsqueeze(l, [2])], { axis: 2 }), b.ints([2])])));
+    expect(report.logits.skippedHead).toBeUndefined();
+  });
+});
+
 describe('compile report', () => {
   it('lists only the model’s own ops that WebGPU lacks: the emitted gradient stays on the GPU', () => {
     const fallbacks = Object.fromEntries(NETS.map((n) => [n.name, compileOdin(n.build({ size: 16 })).report.webgpuFallbacks]));

@@ -8,6 +8,7 @@ import { foldConstants } from '../graph/fold.ts';
 import { pruneDead, renameValue, topoSort } from '../graph/prune.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { f32, i64 } from '../graph/tensor.ts';
+import { inlineDecidedIfs } from '../graph/inline-if.ts';
 import { upgradeToOpset13, OpsetUpgradeError } from '../graph/upgrade.ts';
 import { makeBatchDynamic } from './batch.ts';
 import {
@@ -95,6 +96,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const inputIndex = g.inputs.indexOf(found);
   const sized = { ...found, shape: withInputSize(found, options.inputSize, model.metadata.get('odin:layout')) };
   g.inputs[inputIndex] = sized;
+  // With the input's sizes known, shape inference decides torch.onnx's `If(Equal(Shape(x)[i], 1))` squeezes.
+  if (inlineDecidedIfs(model)) foldConstants(g);
   let batch: OdinCompileReport['batch'] = { mode: 'dynamic' };
   if (fixedBatch !== undefined) {
     const r = makeBatchDynamic(model, sized.name);

@@ -1,5 +1,6 @@
 // Float64 reference interpreter for ONNX graphs in the engine's IR: the ground truth for gradient and ODIN tests.
-import type { Model, Node } from '../../src/graph/ir.ts';
+import type { Graph, Model, Node } from '../../src/graph/ir.ts';
+import { graphFromProto } from '../../src/graph/onnx-io.ts';
 import { fromTensorData } from './tensor.ts';
 import type { RefTensor } from './tensor.ts';
 import type { OpImpl } from './ops/context.ts';
@@ -26,6 +27,24 @@ export const REFERENCE_OPS: Readonly<Record<string, OpImpl>> = {
   ...POOL_OPS,
 };
 
+/** The branches of an If node, in the engine's IR. */
+function branches(node: Node): { then: Graph; else: Graph } | undefined {
+  const [t, e] = [node.attrs.then_branch, node.attrs.else_branch];
+  if (node.op !== 'If' || t?.type !== 'graph' || e?.type !== 'graph') return undefined;
+  return { then: graphFromProto(t.value), else: graphFromProto(e.value) };
+}
+
+/** What a node reads: its inputs and, for an If, the outer values its branches use. */
+function reads(node: Node): string[] {
+  const b = branches(node);
+  if (!b) return node.inputs;
+  const outer = [b.then, b.else].flatMap((g) => {
+    const inner = new Set([...g.nodes.flatMap((n) => n.outputs), ...g.initializers.keys()]);
+    return [...g.nodes.flatMap((n) => n.inputs), ...g.outputs.map((o) => o.name)].filter((i) => i && !inner.has(i));
+  });
+  return [...node.inputs, ...outer];
+}
+
 const nodeLabel = (n: Node) => `${n.domain ? `${n.domain}.` : ''}${n.op} node "${n.name}"`;
 
 /** The nodes needed for `wanted`, in an order where each comes after its producers. */
@@ -35,7 +54,7 @@ function schedule(model: Model, wanted: string[], known: Set<string>): Node[] {
   const order: Node[] = [];
   const state = new Map<Node, 'open' | 'done'>();
   // Iterative depth-first post-order, so deep graphs do not overflow the stack.
-  const stack: { node: Node; next: number }[] = [];
+  const stack: { node: Node; inputs: string[]; next: number }[] = [];
   const visit = (name: string, from?: Node) => {
     if (known.has(name)) return;
     const n = producer.get(name);
@@ -45,14 +64,14 @@ function schedule(model: Model, wanted: string[], known: Set<string>): Node[] {
     if (s === 'done') return;
     if (s === 'open') throw new Error(`the graph has a cycle through ${nodeLabel(n)}`);
     state.set(n, 'open');
-    stack.push({ node: n, next: 0 });
+    stack.push({ node: n, inputs: reads(n), next: 0 });
   };
   for (const w of wanted) {
     visit(w);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      if (top.next < top.node.inputs.length) {
-        const i = top.node.inputs[top.next++];
+      if (top.next < top.inputs.length) {
+        const i = top.inputs[top.next++];
         if (i) visit(i, top.node);
       } else {
         stack.pop();
@@ -85,8 +104,11 @@ export function trace(model: Model, feeds: Record<string, RefTensor>, wanted: st
   const values = new Map<string, RefTensor>();
   for (const [name, init] of model.graph.initializers) values.set(name, fromTensorData(init.tensor));
   for (const [name, t] of Object.entries(feeds)) values.set(name, t);
-  const nodes = schedule(model, wanted, new Set(values.keys()));
-  for (const node of nodes) {
+  const nodes: Node[] = [];
+  const runNode = (node: Node) => {
+    const b = branches(node);
+    if (b) return runBranch(node, b);
+    nodes.push(node);
     const inputs = node.inputs.map((i) => (i ? values.get(i) : undefined));
     const outs = evaluateNode(node, inputs, model.opset);
     node.outputs.forEach((name, i) => {
@@ -95,7 +117,18 @@ export function trace(model: Model, feeds: Record<string, RefTensor>, wanted: st
       if (!t) throw new Error(`${nodeLabel(node)} did not produce output ${i} ("${name}")`);
       values.set(name, t);
     });
-  }
+  };
+  // An If runs the branch its condition picks, in the outer scope; the trace lists the branch's nodes and an
+  // Identity per output, so a tape differentiates through them.
+  const runBranch = (node: Node, b: { then: Graph; else: Graph }) => {
+    const cond = values.get(node.inputs[0]);
+    if (!cond) throw new Error(`${nodeLabel(node)}: no condition value`);
+    const g = cond.data[0] ? b.then : b.else;
+    for (const [name, init] of g.initializers) values.set(name, fromTensorData(init.tensor));
+    g.nodes.forEach(runNode);
+    g.outputs.forEach((o, k) => runNode({ op: 'Identity', domain: '', name: `${node.name}/output_${k}`, inputs: [o.name], outputs: [node.outputs[k]], attrs: {} }));
+  };
+  schedule(model, wanted, new Set(values.keys())).forEach(runNode);
   return { values, nodes };
 }
 

@@ -71,6 +71,9 @@ const CASES: Case[] = [
   { name: 'GlobalMaxPool', inputs: [[2, 3, 4, 5]], build: op('GlobalMaxPool') },
   // Normalisation and linear algebra
   { name: 'BatchNormalization', inputs: [[2, 3, 4, 2], [3], [3], [3], [3]], range: [0.1, 2], build: op('BatchNormalization', { epsilon: float(1e-3) }) },
+  { name: 'InstanceNormalization', inputs: [[2, 3, 4, 2], [3], [3]], build: op('InstanceNormalization', { epsilon: float(1e-3) }) },
+  { name: 'LRN size 5', inputs: [[2, 7, 3, 2]], range: [-3, 3], build: op('LRN', { size: 5, alpha: float(0.2), beta: float(0.75), bias: float(2) }) },
+  { name: 'LRN size 3', inputs: [[2, 6, 3, 1]], range: [-3, 3], build: op('LRN', { size: 3, alpha: float(0.5), beta: float(1.2), bias: float(1) }) },
   { name: 'LayerNormalization axis -1', opset: 17, inputs: [[2, 3, 5], [5], [5]], build: op('LayerNormalization', { epsilon: float(1e-5) }) },
   { name: 'LayerNormalization axis 1', opset: 17, inputs: [[2, 3, 4], [3, 4], [3, 4]], build: op('LayerNormalization', { axis: 1 }) },
   { name: 'Softmax axis 1', opset: 13, inputs: [[2, 4, 3]], build: op('Softmax', { axis: 1 }) },

@@ -97,6 +97,8 @@ const CASES: Case[] = [
   { name: 'GlobalMaxPool', inputs: [d(2, 3, 4, 5)], build: op('GlobalMaxPool') },
   // Normalisation
   { name: 'BatchNormalization', inputs: [d(2, 3, 4, 2), d(3), d(3), d(3), pos(3)], build: op('BatchNormalization', { epsilon: float(1e-3) }) },
+  { name: 'InstanceNormalization', inputs: [d(2, 3, 4, 2), pos(3), d(3)], build: op('InstanceNormalization', { epsilon: float(1e-3) }) },
+  { name: 'LRN', inputs: [d(2, 6, 2, 2)], build: op('LRN', { size: 3, alpha: float(0.3), beta: float(0.75), bias: float(1.5) }) },
   { name: 'LayerNormalization axis -1', opset: 17, inputs: [d(2, 3, 5), d(5), d(5)], build: op('LayerNormalization') },
   { name: 'LayerNormalization axis 1', opset: 17, inputs: [d(2, 3, 4), d(3, 4), d(3, 4)], build: op('LayerNormalization', { axis: 1, epsilon: float(1e-3) }) },
   { name: 'LayerNormalization no bias', opset: 17, inputs: [d(3, 6), d(6)], build: op('LayerNormalization') },

@@ -19,7 +19,7 @@ export const TAPE_OPS = [
   'Gather', 'Expand', 'Tile', 'Pad', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool',
   'ReduceMean', 'ReduceSum', 'ReduceMax', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Identity', 'Dropout',
   'Cast', 'Where',
-  'Elu', 'Selu', 'Celu', 'ThresholdedRelu', 'Mish', 'Softsign',
+  'Elu', 'Selu', 'Celu', 'ThresholdedRelu', 'Mish', 'Softsign', 'InstanceNormalization', 'LRN',
 ] as const;
 /** An op the tape differentiates. */
 export type TapeOp = (typeof TAPE_OPS)[number];

@@ -106,6 +106,21 @@ class SeluCnn(nn.Module):
         return self.fc(torch.flatten(self.body(x), 1))
 
 
+class NormCnn(nn.Module):
+    """AlexNet-style local response normalisation, instance normalisation, CELU and Softsign."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), nn.InstanceNorm2d(8, affine=True), nn.CELU(alpha=0.7), nn.MaxPool2d(2),
+            nn.Conv2d(8, 12, 3, padding=1), nn.LocalResponseNorm(3, alpha=0.2, beta=0.75, k=2.0), nn.Softsign(), nn.AdaptiveAvgPool2d(1),
+        )
+        self.fc = nn.Linear(12, CLASSES)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.body(x), 1))
+
+
 # name, builder, opset, dynamic batch
 ZOO = [
     ('resnet', small_resnet, 17, True),
@@ -120,6 +135,7 @@ ZOO = [
     ('vit', small_vit, 17, True),
     ('vit_batch1', small_vit, 17, False),
     ('selu_cnn', SeluCnn, 12, True),
+    ('norm_cnn', NormCnn, 13, True),
 ]
 
 

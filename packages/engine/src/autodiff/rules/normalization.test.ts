@@ -32,6 +32,13 @@ const CASES: [string, RuleCheck][] = [
   ['BatchNormalization 2-D', bn([4, 3], 15)],
   ['BatchNormalization 3-D epsilon', bn([2, 3, 5], 18, true, { epsilon: f(0.1) })],
   ['BatchNormalization 5-D', bn([2, 2, 2, 2, 3], 21)],
+  ['InstanceNormalization 4-D', { op: 'InstanceNormalization', inputs: [X([2, 3, 4, 5]), X([3], 0.5, 1.5), X([3])] }],
+  ['InstanceNormalization 3-D, opset 13, epsilon', { op: 'InstanceNormalization', inputs: [X([2, 3, 6]), X([3], 0.5, 1.5), X([3])], attrs: { epsilon: f(0.01) }, opset: 13 }],
+  ['InstanceNormalization x only', { op: 'InstanceNormalization', inputs: [X([1, 2, 3, 3]), C([2], 0.5, 1.5), C([2])], opset: 21 }],
+  ['LRN size 5 (AlexNet)', { op: 'LRN', inputs: [X([2, 7, 3, 3], -2, 2)], attrs: { size: 5, alpha: f(0.1), beta: f(0.75), bias: f(2) } }],
+  // onnxruntime's kernel takes odd sizes only.
+  ['LRN size 7 wider than the channels, defaults', { op: 'LRN', inputs: [X([2, 6, 2, 3], -3, 3)], attrs: { size: 7 }, opset: 13 }],
+  ['LRN size 3, strong', { op: 'LRN', inputs: [X([1, 4, 5, 1], -2, 2)], attrs: { size: 3, alpha: f(0.5), beta: f(1.5), bias: f(1) }, opset: 18 }],
   ['LayerNormalization last axis', { op: 'LayerNormalization', inputs: [X([2, 3, 8]), X([8]), X([8])] }],
   ['LayerNormalization axis -2', { op: 'LayerNormalization', inputs: [X([2, 3, 4]), X([3, 4]), X([3, 4])], attrs: { axis: -2 }, opset: 18 }],
   ['LayerNormalization axis 1 epsilon', { op: 'LayerNormalization', inputs: [X([2, 3, 4]), X([3, 4]), X([3, 4])], attrs: { axis: 1, epsilon: f(0.01) } }],

@@ -1,4 +1,4 @@
-// Gradient rules: normalization ops (inference-form BatchNormalization, LayerNormalization).
+// Gradient rules: normalization ops (inference-form BatchNormalization, LayerNormalization, InstanceNormalization, LRN).
 import { attrFloat, attrInt, float } from '../../graph/attrs.ts';
 import { f32 } from '../../graph/tensor.ts';
 import type { DifferentiableOp } from '../ops.ts';
@@ -42,7 +42,8 @@ function batchNorm(ctx: GradContext): (string | undefined)[] {
 function standardize(ctx: GradContext, axis: number, axes: number[], eps: number): { xhat: string; invstd: string } {
   const { b, x: [x] } = ctx;
   const normShape = shapeOf(ctx, x).slice(axis);
-  if (normShape.every((d) => typeof d === 'number')) {
+  // LayerNormalization exists from opset 17 (InstanceNormalization's rule runs at any opset).
+  if (ctx.opset >= 17 && normShape.every((d) => typeof d === 'number')) {
     const n = (normShape as number[]).reduce((p, q) => p * q, 1);
     const ones = b.constant(f32(new Array<number>(n).fill(1), normShape as number[]), 'ones');
     const [xhat, , invstd] = b.node('LayerNormalization', [x, ones], { axis, epsilon: float(eps) }, 3);
@@ -83,7 +84,59 @@ function layerNorm(ctx: GradContext): (string | undefined)[] {
   ];
 }
 
+// InstanceNormalization is LayerNormalization over the spatial axes of each (n, c) with a per-channel scale:
+// with g = dy · scale[c], dx = (1/σ)(g − mean(g) − x̂ mean(g x̂)), dscale = Σ dy x̂, dB = Σ dy over all but axis 1.
+function instanceNorm(ctx: GradContext): (string | undefined)[] {
+  const { b, node, x: [x, scale], needs } = ctx;
+  const dy = ctx.dy[0]!;
+  const rank = shapeOf(ctx, x).length;
+  const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
+  const perChannel = (t: string) => b.unsqueeze(t, spatial.map((a) => a - 1));
+  const { xhat, invstd } = standardize(ctx, 2, spatial, attrFloat(node, 'epsilon', 1e-5));
+  const others = [0, ...spatial];
+  let dx: string | undefined;
+  if (needs[0]) {
+    const g = b.mul(dy, perChannel(scale));
+    dx = b.mul(b.sub(b.sub(g, b.reduce('ReduceMean', g, spatial)), b.mul(xhat, b.reduce('ReduceMean', b.mul(g, xhat), spatial))), invstd);
+  }
+  return [dx, needs[1] ? b.reduceSum(b.mul(dy, xhat), others, false) : undefined, needs[2] ? b.reduceSum(dy, others, false) : undefined];
+}
+
+/**
+ * Σ over the channel window [c − before, c + after] of an [N, C, …] tensor, as `before + after + 1` shifted
+ * slices of it zero-padded along the channels (Pad and Slice run everywhere; a window is a handful of channels).
+ */
+function channelWindowSum(ctx: GradContext, t: string, before: number, after: number): string {
+  const { b } = ctx;
+  const shape = shapeOf(ctx, ctx.x[0]);
+  const C = shape[1];
+  if (typeof C !== 'number') throw new Error(`LRN node "${ctx.node.name}": the gradient needs a static channel count, but "${ctx.x[0]}" has shape [${shape.join(', ')}]`);
+  const pads = shape.map(() => 0);
+  const ends = [...pads];
+  pads[1] = before;
+  ends[1] = after;
+  const padded = b.pad(t, [...pads, ...ends]);
+  const slices = Array.from({ length: before + after + 1 }, (_, k) => b.slice(padded, [k], [k + C], [1]));
+  return slices.reduce((p, q) => b.add(p, q));
+}
+
+// LRN, y = x d^−β with d = bias + (α/size) Σ_window x²: dx = dy d^−β − (2αβ/size) x Σ_{j: i in window(j)} dy_j y_j / d_j,
+// the second sum over the mirrored window.
+function lrn(ctx: GradContext): (string | undefined)[] {
+  const { b, node, x: [x], y: [y] } = ctx;
+  const dy = ctx.dy[0]!;
+  const size = attrInt(node, 'size')!;
+  const [alpha, beta, bias] = [attrFloat(node, 'alpha', 1e-4), attrFloat(node, 'beta', 0.75), attrFloat(node, 'bias', 1)];
+  const [before, after] = [Math.floor((size - 1) / 2), Math.ceil((size - 1) / 2)];
+  const d = b.add(b.mul(channelWindowSum(ctx, b.mul(x, x), before, after), b.scalar(alpha / size)), b.scalar(bias));
+  const scaled = b.div(dy, b.op('Pow', [d, b.scalar(beta)]));
+  const through = channelWindowSum(ctx, b.div(b.mul(dy, y), d), after, before);
+  return [b.sub(scaled, b.mul(b.mul(x, through), b.scalar((2 * alpha * beta) / size)))];
+}
+
 export const normalizationRules = {
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
+  InstanceNormalization: instanceNorm,
+  LRN: lrn,
 } satisfies Partial<Record<DifferentiableOp, Rule>>;

@@ -1,7 +1,7 @@
-// Reference VJPs of Softmax, LogSoftmax, LayerNormalization and BatchNormalization (inference form).
+// Reference VJPs of Softmax, LogSoftmax, LayerNormalization, BatchNormalization (inference form), InstanceNormalization and LRN.
 import { attrFloat } from '../../../src/graph/attrs.ts';
 import { fail } from '../ops/context.ts';
-import { channelOf, layerNormLayout, softmaxLayout } from '../ops/nn.ts';
+import { channelOf, instanceNormLayout, layerNormLayout, lrnDenominator, softmaxLayout } from '../ops/nn.ts';
 import { dyOrZero, x, y } from './rule.ts';
 import type { VjpRule } from './rule.ts';
 
@@ -85,10 +85,55 @@ const batchNorm: VjpRule = (ctx) => {
   return [dx, dscale, db, dmean, dvar].map((d, i) => (ctx.needs[i] ? d : undefined));
 };
 
+/** InstanceNormalization, as LayerNormalization per (n, c) group: dx = r (gh − mean(gh) − x̂ mean(gh x̂)), gh = dy scale[c]. */
+const instanceNorm: VjpRule = (ctx) => {
+  const [xs, scale] = [x(ctx, 0), x(ctx, 1)];
+  const g = dyOrZero(ctx);
+  const { groups, C, n, eps } = instanceNormLayout(ctx);
+  const dx = new Float64Array(xs.length);
+  const [dscale, db] = [new Float64Array(C), new Float64Array(C)];
+  for (let o = 0; o < groups; o++) {
+    const c = o % C;
+    const row = xs.subarray(o * n, (o + 1) * n);
+    const mean = row.reduce((a, v) => a + v, 0) / n;
+    const r = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / n + eps);
+    let [mg, mgx] = [0, 0];
+    for (let k = 0; k < n; k++) {
+      const xh = (row[k] - mean) * r;
+      mg += g[o * n + k] * scale[c];
+      mgx += g[o * n + k] * scale[c] * xh;
+      dscale[c] += g[o * n + k] * xh;
+      db[c] += g[o * n + k];
+    }
+    [mg, mgx] = [mg / n, mgx / n];
+    for (let k = 0; k < n; k++) dx[o * n + k] = r * (g[o * n + k] * scale[c] - mg - (row[k] - mean) * r * mgx);
+  }
+  return [dx, dscale, db].map((d, i) => (ctx.needs[i] ? d : undefined));
+};
+
+/** LRN, y = x d^−β: dx_i = dy_i d_i^−β − (2αβ/size) x_i Σ_{j: i in window(j)} dy_j x_j d_j^(−β−1). */
+const lrn: VjpRule = (ctx) => {
+  const xs = x(ctx, 0);
+  const g = dyOrZero(ctx);
+  const { d, alpha, beta, size, lo, hi, C, inner, channel } = lrnDenominator(ctx, xs);
+  const dx = xs.map((_, i) => {
+    const c = channel(i);
+    let s = 0;
+    for (let k = Math.max(0, c - hi); k <= Math.min(C - 1, c + lo); k++) {
+      const j = i + (k - c) * inner;
+      s += g[j] * xs[j] * d[j] ** (-beta - 1);
+    }
+    return g[i] * d[i] ** -beta - ((2 * alpha * beta) / size) * xs[i] * s;
+  });
+  return [dx];
+};
+
 /** The normalisation VJP table. */
 export const NN_RULES = {
   Softmax: softmaxRule(false),
   LogSoftmax: softmaxRule(true),
   LayerNormalization: layerNorm,
   BatchNormalization: batchNorm,
+  InstanceNormalization: instanceNorm,
+  LRN: lrn,
 } satisfies Record<string, VjpRule>;

@@ -1,4 +1,4 @@
-// Normalisation and softmax ops: BatchNormalization (inference), LayerNormalization, Softmax, LogSoftmax.
+// Normalisation and softmax ops: BatchNormalization (inference), LayerNormalization, InstanceNormalization, LRN, Softmax, LogSoftmax.
 import { attrFloat, attrInt } from '../../../src/graph/attrs.ts';
 import { broadcastIndex, make, normAxis, size } from '../tensor.ts';
 import { fail, floatInput, input } from './context.ts';
@@ -99,10 +99,60 @@ const layerNorm: OpImpl = (ctx) => {
   return [make('float', [...input(ctx, 0).dims], y), make('float', statDims, means), make('float', [...statDims], inv)];
 };
 
+/** InstanceNormalization geometry: N·C groups of `n` spatial elements, each with its channel. */
+export function instanceNormLayout(ctx: OpContext) {
+  const dims = input(ctx, 0).dims;
+  return { groups: dims[0] * dims[1], C: dims[1], n: size(dims.slice(2)), eps: attrFloat(ctx.node, 'epsilon', 1e-5) };
+}
+
+/** InstanceNormalization: y = scale[c] (x − mean) / √(var + ε) + B[c], statistics per (n, c) over the spatial axes. */
+const instanceNorm: OpImpl = (ctx) => {
+  const x = floatInput(ctx, 0);
+  const [scale, bias] = [floatInput(ctx, 1), floatInput(ctx, 2)];
+  const { groups, C, n, eps } = instanceNormLayout(ctx);
+  const y = new Float64Array(x.length);
+  for (let o = 0; o < groups; o++) {
+    const row = x.subarray(o * n, (o + 1) * n);
+    const mean = row.reduce((a, v) => a + v, 0) / n;
+    const r = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / n + eps);
+    for (let k = 0; k < n; k++) y[o * n + k] = scale[o % C] * (row[k] - mean) * r + bias[o % C];
+  }
+  return [make('float', [...input(ctx, 0).dims], y)];
+};
+
+/** LRN geometry and the denominator d = bias + α/size · Σ x² over the channel window [c − ⌊(size−1)/2⌋, c + ⌈(size−1)/2⌉]. */
+export function lrnDenominator(ctx: OpContext, x: Float64Array) {
+  const dims = input(ctx, 0).dims;
+  const size_ = attrInt(ctx.node, 'size');
+  if (!size_) fail(ctx, 'size is required');
+  const [alpha, beta, bias] = [attrFloat(ctx.node, 'alpha', 1e-4), attrFloat(ctx.node, 'beta', 0.75), attrFloat(ctx.node, 'bias', 1)];
+  const C = dims[1];
+  const inner = size(dims.slice(2));
+  const lo = Math.floor((size_ - 1) / 2);
+  const hi = Math.ceil((size_ - 1) / 2);
+  const channel = (i: number) => Math.floor(i / inner) % C;
+  const d = x.map((_, i) => {
+    const c = channel(i);
+    let s = 0;
+    for (let k = Math.max(0, c - lo); k <= Math.min(C - 1, c + hi); k++) s += x[i + (k - c) * inner] ** 2;
+    return bias + (alpha / size_) * s;
+  });
+  return { d, alpha, beta, size: size_, lo, hi, C, inner, channel };
+}
+
+/** LRN: y = x / d^β. */
+const lrn: OpImpl = (ctx) => {
+  const x = floatInput(ctx, 0);
+  const { d, beta } = lrnDenominator(ctx, x);
+  return [make('float', [...input(ctx, 0).dims], x.map((v, i) => v / d[i] ** beta))];
+};
+
 /** The normalisation op table. */
 export const NN_OPS: Record<string, OpImpl> = {
   Softmax: softmaxOp(false),
   LogSoftmax: softmaxOp(true),
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
+  InstanceNormalization: instanceNorm,
+  LRN: lrn,
 };

@@ -1,27 +1,10 @@
 'use client';
 // Where one score sits on a run's ODIN histogram (in-distribution and OOD counts), beside the decision threshold.
 import { Tooltip } from '@mantine/core';
-
-export interface Histogram {
-  edges: number[];
-  in: number[];
-  out: number[];
-}
+import { inBelow, type Histogram } from '@/lib/spot-check/histogram';
 
 const W = 180;
 const H = 40;
-
-/** The share of the in-distribution set scoring below `score`, interpolated within its bin. */
-export function inBelow(h: Histogram, score: number): number {
-  const total = h.in.reduce((s, c) => s + c, 0);
-  if (!total) return 0;
-  let below = 0;
-  h.in.forEach((count, i) => {
-    const [lo, hi] = [h.edges[i], h.edges[i + 1]];
-    below += score >= hi ? count : score > lo ? (count * (score - lo)) / (hi - lo) : 0;
-  });
-  return below / total;
-}
 
 export function HistogramMarker({ histogram: h, score, threshold }: { histogram: Histogram; score: number; threshold?: number }) {
   const lo = h.edges[0];

@@ -164,6 +164,9 @@ export function SpotCheckView({ modelId: modelParam, runId }: { modelId?: string
               </Anchor>
             </Fact>
           </SimpleGrid>
+          <Text size="xs" c="dimmed" mt="xs">
+            Each image&apos;s histogram is the run&apos;s ODIN scores: <span style={{ color: 'var(--mantine-color-indigo-7)' }}>■</span> {r!.inDataset.name}, <span style={{ color: 'var(--mantine-color-orange-7)' }}>■</span> {result.outDataset.name}; the dashed line is the threshold, the red one the image&apos;s score. A score at or above the threshold is in.
+          </Text>
         </Paper>
       ) : (
         modelId && (

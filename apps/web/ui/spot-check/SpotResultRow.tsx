@@ -3,7 +3,8 @@
 import { Badge, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import type { SpotBackend } from '@/lib/spot-check/protocol';
 import type { ScoreOutcome } from '@/lib/spot-check/useSpotWorker';
-import { HistogramMarker, type Histogram } from './HistogramMarker';
+import type { Histogram } from '@/lib/spot-check/histogram';
+import { HistogramMarker } from './HistogramMarker';
 import { ModelViewCanvas } from './ModelViewCanvas';
 
 export interface SpotItem {

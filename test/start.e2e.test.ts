@@ -137,6 +137,11 @@ describe('npm start', () => {
         for (const method of ['baseline', 'odin'] as const)
           for (const [ours, theirs] of METRICS) expect(Math.abs(r[method][ours] - reference.results[i][method][theirs]), `${outSpecs[i]} ${method} ${ours}`).toBeLessThanOrEqual(1e-9);
       });
+
+      // The README's client script, as another tool would run it.
+      const listed = execFileSync('node', [join(ROOT, 'docs/examples/query-runs.mjs')], { env: { ...process.env, ODIN_API_URL: s.graphql.replace(/\/graphql$/, '') } }).toString();
+      expect(listed).toContain(`${runId}  SUCCEEDED`);
+      expect(listed).toContain(`vs MNIST (T=1000, ε=0.0014): AUROC ${(100 * run.results[0].baseline.auroc).toFixed(1)}% → ${(100 * run.results[0].odin.auroc).toFixed(1)}%`);
     } finally {
       await ctrlC(s);
     }

@@ -1,5 +1,15 @@
 // Builds the Dataset contract from a reader's raw item stream: batching by raw position, skip reporting, argument checks.
 import type { BatchOptions, Dataset, Sample } from '../preprocess/types.ts';
+import { DatasetError } from './errors.ts';
+
+/** Largest image (height × width) an array reader takes; one float RGB image of this size is 200 MB. */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
+/** Refuses empty images and images larger than {@link MAX_IMAGE_PIXELS}, as a header declares them. */
+export function checkImageSize(file: string, height: number, width: number): void {
+  if (height === 0 || width === 0) throw new DatasetError(`${file}: empty images (${height}×${width}).`);
+  if (height * width > MAX_IMAGE_PIXELS) throw new DatasetError(`${file}: images of ${height}×${width} pixels are larger than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels allowed.`);
+}
 
 /** A raw item: a decoded sample, or a corrupt one with the reason it was skipped. */
 export type Item = Sample | { id: string; skip: string };

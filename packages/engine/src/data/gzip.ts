@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Item } from './dataset.ts';
-import type { DecodeRecord, RecordFile } from './records.ts';
+import { DatasetError } from './errors.ts';
+import { MAX_MISSING_RECORDS, truncatedError, type DecodeRecord, type RecordFile } from './records.ts';
 
 const MAX_CHUNK_BYTES = 16 << 20;
 
@@ -30,17 +31,23 @@ export async function gunzipPrefix(path: string, n: number): Promise<Uint8Array>
       if (have === n) break;
     }
   } catch (e) {
-    if (have === 0) throw new Error(`${path}: cannot decompress: ${(e as Error).message}`);
+    if (have === 0) throw new DatasetError(`${path}: cannot decompress: ${(e as Error).message}`);
   } finally {
     stream.destroy();
   }
   return out.subarray(0, have);
 }
 
-/** A whole file, gunzipped when its name ends in `.gz`. Only for small files (label lists). */
-export async function readMaybeGzip(path: string): Promise<Uint8Array> {
+/** A whole small file (a label list), gunzipped when its name ends in `.gz`, inflating at most `maxBytes` of it. */
+export async function readMaybeGzip(path: string, maxBytes: number): Promise<Uint8Array> {
   const raw = await readFile(path);
-  return path.endsWith('.gz') ? gunzipSync(raw) : raw;
+  if (!path.endsWith('.gz')) return raw;
+  try {
+    return gunzipSync(raw, { maxOutputLength: Math.max(1, Math.min(maxBytes, 2 ** 31)) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DatasetError(`${path}: decompresses to more than the ${maxBytes} bytes it should hold.`);
+    throw new DatasetError(`${path}: cannot decompress: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -91,6 +98,8 @@ export async function* gunzipRecords(file: RecordFile, recordSize: number, start
     stream.destroy();
   }
   if (index < file.count) {
+    const present = index + Math.floor(fill / recordSize);
+    if (file.count - present > MAX_MISSING_RECORDS) throw truncatedError(basename(file.path), present, file.count, failure);
     const reason = failure ?? `file truncated: ${basename(file.path)} ends before record ${index + Math.floor(fill / recordSize)}`;
     const items: Item[] = fill >= recordSize ? flush() : [];
     for (let i = index; i < file.count; i++) items.push({ id: `${prefix}#${i}`, skip: reason });

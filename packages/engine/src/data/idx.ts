@@ -2,7 +2,8 @@
 import { access, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset, Image } from '../preprocess/types.ts';
-import { bytesToUnit, makeDataset } from './dataset.ts';
+import { bytesToUnit, checkImageSize, makeDataset } from './dataset.ts';
+import { DatasetError } from './errors.ts';
 import { gunzipPrefix, gunzipRecords, readMaybeGzip } from './gzip.ts';
 import { readRecords, type RecordFile } from './records.ts';
 
@@ -20,11 +21,11 @@ export function isIdxName(path: string): boolean {
 
 /** Parses an IDX header (magic `00 00 <type> <rank>`, then rank big-endian uint32 sizes); only unsigned bytes (type 0x08) are accepted. */
 export function parseIdxHeader(head: Uint8Array, file: string): IdxHeader {
-  if (head.length < 4 || head[0] !== 0 || head[1] !== 0) throw new Error(`${file}: not an IDX file (bad magic).`);
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0) throw new DatasetError(`${file}: not an IDX file (bad magic).`);
   const type = head[2];
   const rank = head[3];
-  if (type !== 0x08) throw new Error(`${file}: IDX element type 0x${type.toString(16)} is not supported; only unsigned bytes (0x08).`);
-  if (rank < 1 || head.length < 4 + 4 * rank) throw new Error(`${file}: truncated IDX header.`);
+  if (type !== 0x08) throw new DatasetError(`${file}: IDX element type 0x${type.toString(16)} is not supported; only unsigned bytes (0x08).`);
+  if (rank < 1 || head.length < 4 + 4 * rank) throw new DatasetError(`${file}: truncated IDX header.`);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   return { type, dims, dataOffset: 4 + 4 * rank };
@@ -84,20 +85,21 @@ export async function openIdx(path: string, name: string, opts: IdxOptions = {})
   const { dims } = header;
   let channels: 1 | 3 = 1;
   if (dims.length === 4 && (dims[3] === 1 || dims[3] === 3)) channels = dims[3];
-  else if (dims.length !== 3) throw new Error(`${path}: IDX images must be [N,H,W] or [N,H,W,C] with C of 1 or 3, got [${dims.join(', ')}].`);
+  else if (dims.length !== 3) throw new DatasetError(`${path}: IDX images must be [N,H,W] or [N,H,W,C] with C of 1 or 3, got [${dims.join(', ')}].`);
   const [n, height, width] = dims;
+  checkImageSize(path, height, width);
   const labelsPath = await findIdxLabels(path);
   let labels: Uint8Array | undefined;
   if (labelsPath) {
-    const bytes = await readMaybeGzip(labelsPath);
+    const bytes = await readMaybeGzip(labelsPath, header.dataOffset + n);
     const lh = parseIdxHeader(bytes, labelsPath);
-    if (lh.dims.length !== 1 || lh.dims[0] !== n) throw new Error(`${labelsPath}: expected ${n} labels for ${basename(path)}, found shape [${lh.dims.join(', ')}].`);
-    if (bytes.length < lh.dataOffset + n) throw new Error(`${labelsPath}: truncated (${bytes.length - lh.dataOffset} of ${n} labels).`);
+    if (lh.dims.length !== 1 || lh.dims[0] !== n) throw new DatasetError(`${labelsPath}: expected ${n} labels for ${basename(path)}, found shape [${lh.dims.join(', ')}].`);
+    if (bytes.length < lh.dataOffset + n) throw new DatasetError(`${labelsPath}: truncated (${bytes.length - lh.dataOffset} of ${n} labels).`);
     labels = bytes.subarray(lh.dataOffset, lh.dataOffset + n);
     const names = opts.labelNames;
     if (names) {
       const bad = labels.findIndex((l) => l >= names.length);
-      if (bad >= 0) throw new Error(`${labelsPath}: label ${labels[bad]} at ${bad} is out of range for ${names.length} classes.`);
+      if (bad >= 0) throw new DatasetError(`${labelsPath}: label ${labels[bad]} at ${bad} is out of range for ${names.length} classes.`);
     }
   }
   const file: RecordFile = { path, header: header.dataOffset, count: n, idPrefix: opts.idPrefix };

@@ -1,5 +1,6 @@
 // Node-side dataset readers: openDataset and the per-format openers (image folders, .npy, IDX, CIFAR, built-ins).
 export { openDataset, type OpenOptions } from './open.ts';
+export { DatasetError } from './errors.ts';
 export { makeDataset, type Item, type ItemSource } from './dataset.ts';
 export { DEFAULT_NOISE_SHAPE, invertDataset, noiseDataset } from './builtin.ts';
 export { decodeImage, openImageFolder } from './folder.ts';

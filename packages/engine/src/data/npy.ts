@@ -1,7 +1,8 @@
 // NumPy .npy image arrays (uint8 or float32, little-endian, C order): header parsing and chunked reading.
 import { open } from 'node:fs/promises';
 import type { Dataset, Image } from '../preprocess/types.ts';
-import { bytesToUnit, chwToHwc, makeDataset } from './dataset.ts';
+import { bytesToUnit, checkImageSize, chwToHwc, makeDataset } from './dataset.ts';
+import { DatasetError } from './errors.ts';
 import { readRecords } from './records.ts';
 
 /** What an .npy header says, plus where the data starts. */
@@ -16,37 +17,37 @@ const MAGIC = '\x93NUMPY';
 /** Parses the header of an .npy file from its first bytes; throws an Error naming `file` if it is not a supported array. */
 export function parseNpyHeader(head: Uint8Array, file: string): NpyHeader {
   const text = (a: number, b: number) => String.fromCharCode(...head.subarray(a, b));
-  if (head.length < 10 || text(0, 6) !== MAGIC) throw new Error(`${file}: not an .npy file (bad magic).`);
+  if (head.length < 10 || text(0, 6) !== MAGIC) throw new DatasetError(`${file}: not an .npy file (bad magic).`);
   const major = head[6];
   const v1 = major === 1;
-  if (!v1 && major !== 2 && major !== 3) throw new Error(`${file}: unsupported .npy format version ${major}.${head[7]}.`);
+  if (!v1 && major !== 2 && major !== 3) throw new DatasetError(`${file}: unsupported .npy format version ${major}.${head[7]}.`);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const pre = v1 ? 10 : 12;
-  if (head.length < pre) throw new Error(`${file}: truncated .npy header.`);
+  if (head.length < pre) throw new DatasetError(`${file}: truncated .npy header.`);
   const len = v1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (head.length < pre + len) throw new Error(`${file}: truncated .npy header.`);
+  if (head.length < pre + len) throw new DatasetError(`${file}: truncated .npy header.`);
   const dict = new TextDecoder().decode(head.subarray(pre, pre + len));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(dict)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(dict)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(dict)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`${file}: malformed .npy header ${JSON.stringify(dict.trim())}.`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new DatasetError(`${file}: malformed .npy header ${JSON.stringify(dict.trim())}.`);
   let dtype: NpyHeader['dtype'];
   if (descr === '|u1' || descr === '<u1' || descr === 'u1') dtype = 'uint8';
   else if (descr === '<f4') dtype = 'float32';
-  else throw new Error(`${file}: unsupported dtype '${descr}'; expected uint8 ('|u1') or little-endian float32 ('<f4').`);
-  if (fortran === 'True') throw new Error(`${file}: Fortran-order arrays are not supported; save with np.ascontiguousarray.`);
+  else throw new DatasetError(`${file}: unsupported dtype '${descr}'; expected uint8 ('|u1') or little-endian float32 ('<f4').`);
+  if (fortran === 'True') throw new DatasetError(`${file}: Fortran-order arrays are not supported; save with np.ascontiguousarray.`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => Number(s.replace(/L$/, '')));
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`${file}: malformed shape (${shapeText}).`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DatasetError(`${file}: malformed shape (${shapeText}).`);
   return { dtype, shape, dataOffset: pre + len };
 }
 
 /** Image geometry of an .npy shape: NCHW if 4-D with dim 1 ∈ {1,3}, NHWC if 4-D otherwise, [N,H,W] grayscale if 3-D. */
 function geometry(shape: number[], file: string): { n: number; height: number; width: number; channels: 1 | 3; planar: boolean } {
-  const bad = (why: string) => new Error(`${file}: unsupported array shape (${shape.join(', ')}): ${why}`);
+  const bad = (why: string) => new DatasetError(`${file}: unsupported array shape (${shape.join(', ')}): ${why}`);
   if (shape.length === 3) return { n: shape[0], height: shape[1], width: shape[2], channels: 1, planar: false };
   if (shape.length !== 4) throw bad('expected [N,H,W], [N,C,H,W] or [N,H,W,C].');
   const [n, a, b, c] = shape;
@@ -93,7 +94,7 @@ export async function openNpy(path: string, name: string): Promise<Dataset> {
     await fh.close();
   }
   const { n, height, width, channels, planar } = geometry(header.shape, path);
-  if (height === 0 || width === 0) throw new Error(`${path}: empty images (${height}×${width}).`);
+  checkImageSize(path, height, width);
   const itemSize = header.dtype === 'uint8' ? 1 : 4;
   const recordSize = height * width * channels * itemSize;
   const file = { path, header: header.dataOffset, count: n };

@@ -2,6 +2,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Item } from './dataset.ts';
+import { DatasetError } from './errors.ts';
 
 /** One file of consecutive records after a `header` of bytes. */
 export interface RecordFile {
@@ -17,6 +18,18 @@ export type DecodeRecord = (bytes: Uint8Array, file: RecordFile, local: number, 
 
 /** Upper bound on one read, so huge batch sizes do not mean huge buffers. */
 const MAX_READ_BYTES = 16 << 20;
+
+/**
+ * Most records a file may lack and still be read, its missing records reported as skips (a download cut short).
+ * A file lacking more has a header that lies about its size: listing 10^12 skips would never end.
+ */
+export const MAX_MISSING_RECORDS = 100_000;
+
+/** A file that lacks more than {@link MAX_MISSING_RECORDS} of the records its header declares. */
+export function truncatedError(name: string, present: number, declared: number, cause?: string): DatasetError {
+  const why = cause ? ` (${cause})` : '';
+  return new DatasetError(`${name}: the header declares ${declared.toLocaleString('en-US')} records, but the file holds only ${present.toLocaleString('en-US')}${why}; it is truncated or its header is wrong.`);
+}
 
 /**
  * Streams records from global position `start` across `files` (in order), reading at most
@@ -39,6 +52,8 @@ export async function* readRecords(files: RecordFile[], recordSize: number, star
         const n = Math.min(perRead, file.count - local);
         const buf = new Uint8Array(n * recordSize);
         const { bytesRead } = await fh.read(buf, 0, buf.length, file.header + local * recordSize);
+        const present = local + Math.floor(bytesRead / recordSize);
+        if (file.count - present > MAX_MISSING_RECORDS) throw truncatedError(name, present, file.count);
         const items: Item[] = [];
         for (let k = 0; k < n; k++) {
           const id = `${prefix}#${local + k}`;

@@ -18,12 +18,10 @@ import {
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, ValueInfoProto } from 'onnx-buf';
 import { Initializer } from './ir.ts';
 import type { Attr, Graph, Model, Node, ValueInfo } from './ir.ts';
-import { decodeTensor, dtypeFromOnnx, dtypeToOnnx, encodeTensor } from './tensor.ts';
+import { ModelFormatError } from './model-format-error.ts';
+import { checkTensorProto, decodeTensor, dtypeFromOnnx, dtypeToOnnx, encodeTensor } from './tensor.ts';
 
-/** A model file that cannot be used; the message says why and what to do. */
-export class ModelFormatError extends Error {
-  override name = 'ModelFormatError';
-}
+export { ModelFormatError } from './model-format-error.ts';
 
 const utf8 = new TextDecoder();
 const utf8Encode = new TextEncoder();
@@ -54,7 +52,7 @@ export function readModel(bytes: Uint8Array): Model {
 
 export function graphFromProto(g: GraphProto): Graph {
   const initializers = new Map<string, Initializer>();
-  for (const t of g.initializer) initializers.set(t.name, new Initializer(t.name, dtypeFromOnnx(t.dataType), t.dims.map(Number), t));
+  for (const t of g.initializer) initializers.set(t.name, new Initializer(t.name, dtypeFromOnnx(t.dataType), checkTensorProto(t, 'initializer'), t));
   const valueInfo = new Map<string, ValueInfo>();
   for (const v of g.valueInfo) valueInfo.set(v.name, valueInfoFromProto(v));
   return {
@@ -99,9 +97,11 @@ function attrFromProto(a: AttributeProto): Attr {
     case AT.STRINGS:
       return { type: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case AT.TENSOR:
-      return { type: 'tensor', value: decodeTensor(a.t!) };
+      if (!a.t) throw new ModelFormatError(`attribute "${a.name}" is declared a tensor but holds none`);
+      return { type: 'tensor', value: decodeTensor(a.t) };
     case AT.GRAPH:
-      return { type: 'graph', value: a.g! };
+      if (!a.g) throw new ModelFormatError(`attribute "${a.name}" is declared a graph but holds none`);
+      return { type: 'graph', value: a.g };
     default:
       return { type: 'opaque', value: a };
   }

@@ -3,6 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { TensorProtoSchema, TensorProto_DataType as DT, TensorProto_DataLocation } from 'onnx-buf';
 import type { TensorProto } from 'onnx-buf';
 import { registerTensorDecoder, tensorSize } from './ir.ts';
+import { ModelFormatError } from './model-format-error.ts';
 import type { DType, TensorData, TypedArray } from './ir.ts';
 
 const toOnnx: Record<Exclude<DType, 'other'>, DT> = {
@@ -56,23 +57,58 @@ function arrayFor(dtype: DType, n: number): TypedArray {
   }
 }
 
-/** Decodes a TensorProto's values (raw_data or the typed repeated fields). External data is rejected. */
-export function decodeTensor(t: TensorProto): TensorData {
-  const dtype = dtypeFromOnnx(t.dataType);
+/** Bytes per element of the dtypes decodeTensor reads. */
+const ELEMENT_BYTES: Partial<Record<DType, number>> = { float32: 4, float64: 8, float16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+
+/** How many values a TensorProto's typed field (the one its dtype is stored in) holds. */
+function typedValueCount(t: TensorProto, dtype: DType): number {
+  if (dtype === 'float32') return t.floatData.length;
+  if (dtype === 'float64') return t.doubleData.length;
+  if (dtype === 'int64') return t.int64Data.length;
+  if (dtype === 'string') return t.stringData.length;
+  return t.int32Data.length;
+}
+
+const gib = (bytes: number) => (bytes >= 2 ** 30 ? ` (${+(bytes / 2 ** 30).toFixed(1)} GiB)` : '');
+
+/**
+ * Checks what a TensorProto declares against what it holds, without decoding it: dimensions are
+ * non-negative integers, the data is inside the file, and its size is what the dims and dtype say
+ * (so a tensor declaring 2 GiB in a small file is refused before anything is allocated). Returns the dims.
+ */
+export function checkTensorProto(t: TensorProto, what: string): number[] {
+  const named = `${what} "${t.name}"`;
   const dims = t.dims.map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new ModelFormatError(`${named} has dimensions [${t.dims.join(', ')}]; dimensions must be non-negative integers`);
   const n = tensorSize(dims);
+  if (!Number.isSafeInteger(n)) throw new ModelFormatError(`${named} declares [${dims.join(', ')}], more values than any file can hold`);
   if (t.dataLocation === TensorProto_DataLocation.EXTERNAL || t.externalData.length > 0)
-    throw new Error(`initializer "${t.name}" uses external data, which is not supported; re-export the model with all weights inside the .onnx file`);
+    throw new ModelFormatError(`${named} uses external data, which is not supported; re-export the model with all weights inside the .onnx file`);
+  const dtype = dtypeFromOnnx(t.dataType);
+  const size = ELEMENT_BYTES[dtype];
+  if (size === undefined || n === 0) return dims;
+  const declared = `[${dims.join(', ')}] ${dtype}${gib(n * size)}`;
+  if (t.rawData.length > 0) {
+    if (t.rawData.length !== n * size) throw new ModelFormatError(`${named} declares ${declared}, ${n * size} bytes, but holds ${t.rawData.length} bytes of data; the file is truncated or corrupt`);
+  } else if (typedValueCount(t, dtype) !== n) {
+    throw new ModelFormatError(`${named} declares ${declared}, ${n} values, but holds ${typedValueCount(t, dtype)}; the file is truncated or corrupt`);
+  }
+  return dims;
+}
+
+/** Decodes a TensorProto's values (raw_data or the typed repeated fields), after {@link checkTensorProto}. External data is rejected. */
+export function decodeTensor(t: TensorProto): TensorData {
+  const dims = checkTensorProto(t, 'tensor');
+  const dtype = dtypeFromOnnx(t.dataType);
+  if (ELEMENT_BYTES[dtype] === undefined) throw new ModelFormatError(`tensor "${t.name}" has ONNX data type ${t.dataType} (${dtype}), which cannot be decoded`);
+  const n = tensorSize(dims);
   const out = arrayFor(dtype, n);
   if (t.rawData.length > 0) {
-    if (t.rawData.length !== out.byteLength)
-      throw new Error(`initializer "${t.name}" has ${t.rawData.length} bytes of data, expected ${out.byteLength}`);
     new Uint8Array(out.buffer).set(t.rawData);
     return { dtype, dims, data: out };
   }
   const src: ArrayLike<number | bigint> =
     dtype === 'float32' ? t.floatData : dtype === 'float64' ? t.doubleData : dtype === 'int64' ? t.int64Data : t.int32Data;
-  if (src.length !== n && n > 0) throw new Error(`initializer "${t.name}" has ${src.length} values, expected ${n}`);
   for (let i = 0; i < n; i++) (out as unknown as (number | bigint)[])[i] = dtype === 'int64' ? BigInt(src[i]) : Number(src[i]);
   return { dtype, dims, data: out };
 }

@@ -187,6 +187,35 @@ describe('workers at scale', () => {
     await b.stop();
   });
 
+  it('lets only the latest claim write a shard: a frozen worker (SIGSTOP) outlives its job, another takes the shard over, and the first stops at its next write', async () => {
+    // The first worker plans the run, so its shard jobs expire after 5 s; the second reuses the warm folder of the test before.
+    const env = { ODIN_SHARD_SIZE: '1024', ODIN_SHARD_EXPIRE_SECONDS: '5' };
+    const first = await remote('d1', env);
+    const run = await startRun();
+    const shard = await until('a shard half scored', async () => {
+      const s = (await shards(run)).find((x) => x.status === 'RUNNING' && x.worker_id === first.id);
+      return s && batchesIn(await batches(run), s).length >= 10 && s;
+    });
+    first.signal('SIGSTOP');
+    try {
+      await sleep(300); // a write sent just before the freeze still commits
+      const stored = batchesIn(await batches(run), shard).length;
+      const second = await remote('b', env);
+      const resumed = await until('the second worker to take the shard over', async () => new RegExp(`shard ${shard.id} resumes from (\\d+) stored`).exec(second.log()) ?? undefined, 90_000);
+      expect(Number(resumed[1])).toBe(stored);
+      expect((await shards(run)).find((s) => s.id === shard.id)!.worker_id).toBe(second.id);
+      // The first wakes up still scoring the shard with its old lease: its next write (or report) finds the lease gone.
+      first.signal('SIGCONT');
+      await until('the first worker to give the shard up', async () => first.log().includes(`shard ${shard.id} stopped`), 30_000);
+      expect(await waitForRun(api.url, run)).toMatchObject({ status: 'SUCCEEDED', error: null });
+      await expectComplete(run);
+      expect(await results(run)).toEqual(expected());
+      await Promise.all([first.stop(), second.stop()]);
+    } finally {
+      first.signal('SIGCONT');
+    }
+  });
+
   let cancelled: string | undefined;
   const RUN_VIEW = 'id status model { id } inDataset { id } outDatasets { id } batchSize backend settings { temperature epsilon search { temperatures epsilons validationCount } }';
   type RunView = { id: string; status: string; model: { id: string }; inDataset: { id: string }; outDatasets: { id: string }[]; batchSize: number; backend: string; settings: unknown };

@@ -10,6 +10,8 @@ export interface EntryProcess {
   child: ChildProcess;
   /** Everything it wrote to stdout and stderr so far. */
   log: () => string;
+  /** Sends `signal` to the whole process group (e.g. SIGSTOP and SIGCONT to freeze and thaw it), unless it has exited. */
+  signal(signal: NodeJS.Signals): void;
   /** SIGKILLs the whole process group (with an embedded Postgres, if it started one). */
   kill9(): Promise<void>;
   /** SIGTERM and wait for a clean exit. */
@@ -35,6 +37,9 @@ export async function spawnEntry(entry: URL, env: Record<string, string>, ready:
     ready: match,
     child,
     log: () => out,
+    signal: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, signal);
+    },
     kill9: async () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
       await exited;

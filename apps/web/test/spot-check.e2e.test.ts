@@ -245,7 +245,7 @@ describe('the spot check in Chromium against the real API', () => {
     expect(problems.filter((p) => !/WebGPU|powerPreference/i.test(p))).toEqual([]);
   });
 
-  it('compiles the same graph in the browser as the server, and without a run offers T = 1000, ε = 0.0014 and no verdict', async () => {
+  it('compiles the same graph in the browser as the server; without a run, T = 1000, ε = 0.0014 and no verdict; paste; a broken file', async () => {
     const { page, problems } = await openSpotCheck(browsers.wasm!, `?model=${ids.model}`);
     await page.locator('[data-no-run]').waitFor();
     const serverSha = await page.locator('[data-graph-sha256]').getAttribute('data-graph-sha256');
@@ -257,6 +257,17 @@ describe('the spot check in Chromium against the real API', () => {
     const got = await rows(page, 2);
     expect(got.map((r) => r.verdict)).toEqual([null, null]);
     for (const role of ['in', 'out'] as const) expect(Math.abs(got.find((r) => r.file === FILES[role])!.odin - server[role].odin)).toBeLessThanOrEqual(TOLERANCE);
+
+    // A pasted image is scored like a dropped one; a file that is no image says so in its row.
+    await page.evaluate(async (b64) => {
+      const data = new DataTransfer();
+      data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'pasted.png', { type: 'image/png' }));
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data }));
+    }, (await readFile(paths.in)).toString('base64'));
+    const pasted = (await rows(page, 3)).find((r) => r.file === 'pasted.png')!;
+    expect(pasted.odin).toBe(got.find((r) => r.file === FILES.in)!.odin);
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+    await expect(page.locator('[data-testid=spot-result][data-file="broken.png"] [data-spot-error]').textContent()).resolves.toMatch(/cannot decode broken\.png/);
     expect(problems).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export { DIFFERENTIABLE_OPS, EMITTED_OPS, NON_DIFFERENTIABLE_OPS, WEBGPU_OPS } f
 export { compileOdin, ODIN_IO } from './odin/compile.ts';
 export type { OdinCompileOptions, OdinCompileReport } from './odin/compile.ts';
 export { UnsupportedModelError, MIN_OPSET, MAX_OPSET } from './odin/model-info.ts';
+export { METADATA, modelInput, normalizeBatch, readNormalization, writeTrainingMetadata } from './odin/input-semantics.ts';
+export type { Normalization, TrainingRecord } from './odin/input-semantics.ts';
 export * from './metrics/index.ts';
 export * from './preprocess/index.ts';
 export * from './evaluate/index.ts';

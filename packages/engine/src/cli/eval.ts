@@ -7,7 +7,7 @@ import { openDataset } from '../data/index.ts';
 import { evaluate } from '../evaluate/index.ts';
 import type { EvaluateResult, SetScores } from '../evaluate/index.ts';
 import { parseFloatList } from '../odin/model-info.ts';
-import { parseInputSpec } from '../preprocess/input-spec.ts';
+import { METADATA, modelInput } from '../odin/input-semantics.ts';
 import { nodeRuntime } from '../runtime/node.ts';
 import type { Backend, Runtime } from '../runtime/session.ts';
 import { compileNotes, loadModel } from './compile.ts';
@@ -54,6 +54,7 @@ export function registerEval(program: Command): void {
     .option('--tune-on <set>', 'with --search: tune on this OOD set only and use its setting for all')
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
     .option('--input-size <H,W>', 'height and width for a model input with dynamic spatial dims (images are resized to it)', inputSizeOption)
+    .option('--input <name>', 'the image input, where the model has several float inputs')
     .option('--logits <name>', 'the value holding the logits (default: the [N,K] output, or the input of a final Softmax)')
     .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'cuda', 'webgpu', 'wasm']).default('cpu'))
     .addOption(new Option('--fit <mode>', 'how images of another size reach the model').choices(['resize', 'crop']).default('resize'))
@@ -67,13 +68,13 @@ export function registerEval(program: Command): void {
       if (!opts.search && (opts.val !== undefined || opts.tuneOn !== undefined))
         throw new CliError('--val and --tune-on only apply with --search', EXIT.usage);
       const model = await loadModel(opts.model);
-      const inputDims = model.graph.inputs.find((v) => v.dtype === 'float32')?.shape;
       let noiseShape;
       try {
-        const spec = inputDims ? parseInputSpec(inputDims, model.metadata.get('odin:layout')) : undefined;
-        noiseShape = spec && { height: spec.height, width: spec.width, channels: spec.channels };
-        if (noiseShape && opts.inputSize) [noiseShape.height, noiseShape.width] = opts.inputSize;
-      } catch {
+        const { spec } = modelInput(model, { input: opts.input, inputSize: opts.inputSize });
+        noiseShape = { height: spec.height, width: spec.width, channels: spec.channels };
+      } catch (e) {
+        // A model input the CLI names but the model lacks is the user's mistake; other shapes are the compiler's to judge.
+        if (opts.input && !model.graph.inputs.some((v) => v.name === opts.input)) throw new CliError((e as Error).message, EXIT.badInput);
         noiseShape = undefined;
       }
       const mean = channelValues(opts.mean, '--mean', noiseShape?.channels, false);
@@ -103,6 +104,7 @@ export function registerEval(program: Command): void {
           std,
           batchSize: opts.batch,
           inputSize: opts.inputSize,
+          input: opts.input,
           logits: opts.logits,
           threads: opts.threads,
           fit: opts.fit,
@@ -117,7 +119,7 @@ export function registerEval(program: Command): void {
       }
       if (opts.scores) await writeScores(opts.scores, result);
       if (opts.json) return console.log(JSON.stringify(toJson(opts.model, opts.in, opts.out, result), null, 2));
-      const name = model.metadata.get('odin:arch') ?? basename(opts.model, '.onnx');
+      const name = model.metadata.get(METADATA.arch) ?? basename(opts.model, '.onnx');
       for (const r of result.results) console.log(`${formatTable(name, opts.in, r, result.n_in)}\n`);
       const c = result.compile;
       if (c.upgradedFrom !== undefined || c.logits.skippedHead || c.batch.note) for (const line of compileNotes(c)) console.error(line);

@@ -47,6 +47,7 @@ export function toJson(modelArg: string, inArg: string, outArgs: string[], resul
   return {
     model: modelArg,
     in: inArg,
+    input: result.compile.input,
     n_in: result.n_in,
     accuracy: result.accuracy,
     results: result.results.map((r, i) => ({

@@ -9,6 +9,7 @@ import { ARCHITECTURES, loadIntoMemory, pixelStats, train } from '../train/index
 import { CliError, EXIT } from './errors.ts';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './options.ts';
 import { evaluateAccuracy } from '../evaluate/accuracy.ts';
+import { writeTrainingMetadata } from '../odin/input-semantics.ts';
 
 
 export function registerTrain(program: Command): void {
@@ -65,17 +66,15 @@ export function registerTrain(program: Command): void {
       });
       process.stderr.write('\n');
       const model = result.model;
-      const meta = model.metadata;
-      meta.set('odin:mean', String(Number(mean.toFixed(6))));
-      meta.set('odin:std', String(Number(std.toFixed(6))));
-      meta.set('odin:labels', JSON.stringify(data.labels));
-      meta.set('odin:layout', 'NCHW');
-      meta.set('odin:dataset', opts.data);
-      meta.set('odin:arch', opts.arch);
-      meta.set(
-        'odin:train',
-        `odin train --data ${opts.data} --arch ${opts.arch} --epochs ${opts.epochs} --seed ${opts.seed} --batch ${opts.batch} --optimizer ${opts.optimizer} --lr ${opts.lr} --schedule ${opts.schedule}${opts.weightDecay ? ` --weight-decay ${opts.weightDecay}` : ''}`,
-      );
+      writeTrainingMetadata(model.metadata, {
+        mean: [Number(mean.toFixed(6))],
+        std: [Number(std.toFixed(6))],
+        labels: data.labels,
+        layout: spec.layout,
+        dataset: opts.data,
+        arch: opts.arch,
+        command: `odin train --data ${opts.data} --arch ${opts.arch} --epochs ${opts.epochs} --seed ${opts.seed} --batch ${opts.batch} --optimizer ${opts.optimizer} --lr ${opts.lr} --schedule ${opts.schedule}${opts.weightDecay ? ` --weight-decay ${opts.weightDecay}` : ''}`,
+      });
       await writeFile(opts.output, writeModel(model));
       const last = result.history[result.history.length - 1];
       const summary: Record<string, unknown> = {

@@ -1,26 +1,30 @@
 // Top-1 accuracy of a classifier with odin:* metadata on a labelled dataset.
 import type { Model } from '../graph/ir.ts';
 import { writeModel } from '../graph/onnx-io.ts';
-import { findImageInput, parseFloatList } from '../odin/model-info.ts';
-import { parseInputSpec } from '../preprocess/input-spec.ts';
+import { modelInput, normalizeBatch, readNormalization } from '../odin/input-semantics.ts';
 import { toModelInput } from '../preprocess/model-input.ts';
 import type { Dataset } from '../preprocess/types.ts';
 import type { Backend, Runtime } from '../runtime/session.ts';
 import { inputDims } from './score.ts';
 
-/** Fraction of labelled images whose argmax logit equals the label; normalisation from the model metadata. */
-export async function evaluateAccuracy(model: Model, data: Dataset, runtime: Runtime, options: { backend?: Backend; threads?: number } = {}): Promise<number> {
-  const input = findImageInput(model);
-  const spec = parseInputSpec(input.shape!, model.metadata.get('odin:layout'));
-  const mean = parseFloatList(model.metadata.get('odin:mean') ?? '0', 'odin:mean')[0];
-  const std = parseFloatList(model.metadata.get('odin:std') ?? '1', 'odin:std')[0];
+export interface AccuracyOptions {
+  backend?: Backend;
+  threads?: number;
+  /** The image input, where the model has several float inputs. */
+  input?: string;
+}
+
+/** Fraction of labelled images whose argmax logit equals the label; per-channel normalisation from the model metadata. */
+export async function evaluateAccuracy(model: Model, data: Dataset, runtime: Runtime, options: AccuracyOptions = {}): Promise<number> {
+  const { input, spec } = modelInput(model, { input: options.input });
+  const norm = readNormalization(model.metadata);
   const session = await runtime.createSession(writeModel(model), { backend: options.backend ?? 'cpu', threads: options.threads });
   const output = model.graph.outputs[0].name;
   let correct = 0;
   let total = 0;
   try {
     for await (const batch of data.batches({ batchSize: 500 })) {
-      const x = toModelInput(batch.map((s) => s.image), spec).map((v) => (v - mean) / std);
+      const x = normalizeBatch(toModelInput(batch.map((s) => s.image), spec), spec, norm);
       const out = await session.run({ [input.name]: { data: x, dims: inputDims(spec, batch.length) } }, [output]);
       const logits = out[output].data as Float32Array;
       const k = logits.length / batch.length;

@@ -5,6 +5,7 @@ import { computeOodMetrics } from '../metrics/index.ts';
 import type { OodCurves, OodMetrics } from '../metrics/index.ts';
 import { ODIN_IO, compileOdin } from '../odin/compile.ts';
 import type { OdinCompileReport } from '../odin/compile.ts';
+import { METADATA } from '../odin/input-semantics.ts';
 import { parseInputSpec } from '../preprocess/input-spec.ts';
 import type { FitMode } from '../preprocess/model-input.ts';
 import type { Dataset, InputSpec } from '../preprocess/types.ts';
@@ -139,7 +140,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   // The compiled graph's image input has the model input's shape; look it up by the contract's name,
   // as compileOdin renames a model input that is itself called "image".
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
-  const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get('odin:layout'));
+  const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get(METADATA.layout));
   const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads });
   const jobs: ScoreJobs = { ...(opts.resume ?? {}) };
   try {

@@ -11,6 +11,8 @@ import { f32, i64 } from '../graph/tensor.ts';
 import { inlineDecidedIfs } from '../graph/inline-if.ts';
 import { upgradeToOpset13, OpsetUpgradeError } from '../graph/upgrade.ts';
 import { makeBatchDynamic } from './batch.ts';
+import { METADATA, channelBroadcastDims, channelLayout, perChannel, readNormalization, spatialSize, withInputSize, writeNormalization } from './input-semantics.ts';
+import type { Normalization } from './input-semantics.ts';
 import {
   UnsupportedModelError,
   checkBatchAxis,
@@ -18,11 +20,10 @@ import {
   findImageInput,
   findLogits,
   formatShape,
-  parseFloatList,
 } from './model-info.ts';
 
 export interface OdinCompileOptions {
-  /** Per-channel mean on the [0,1] pixel scale; overrides the model's `odin:mean` metadata. */
+  /** Per-channel mean on the [0,1] pixel scale; overrides the model's `odin:mean` metadata (METADATA.mean). */
   mean?: number[];
   /** Per-channel std on the [0,1] pixel scale; overrides `odin:std`. */
   std?: number[];
@@ -94,7 +95,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const found = findImageInput(model, options.input);
   const fixedBatch = checkBatchAxis(found);
   const inputIndex = g.inputs.indexOf(found);
-  const sized = { ...found, shape: withInputSize(found, options.inputSize, model.metadata.get('odin:layout')) };
+  const sized = { ...found, shape: withInputSize(found, options.inputSize, model.metadata.get(METADATA.layout)) };
   g.inputs[inputIndex] = sized;
   // With the input's sizes known, shape inference decides torch.onnx's `If(Equal(Shape(x)[i], 1))` squeezes.
   if (inlineDecidedIfs(model)) foldConstants(g);
@@ -128,8 +129,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const fixed = batch.mode === 'fixed';
   const N: Dim = fixed ? 1 : 'N';
   const imageShape: Dim[] = [N, ...input.shape!.slice(1)];
-  const norm = normalization(model, options);
-  const layout = layoutOf(input.shape!, norm.mean.length, model.metadata.get('odin:layout'));
+  const norm = readNormalization(model.metadata, options);
+  const layout = channelLayout(input.shape!, norm.mean.length, model.metadata.get(METADATA.layout));
 
   // image -> (image - mean) / std -> the model's own input.
   const image: ValueInfo = { name: ODIN_IO.inputs.image, dtype: 'float32', shape: imageShape };
@@ -185,10 +186,9 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   g.valueInfo = new Map();
   pruneDead(g);
   topoSort(g);
-  model.metadata.set('odin:compiled', 'odin');
-  model.metadata.set('odin:mean', norm.mean.join(','));
-  model.metadata.set('odin:std', norm.std.join(','));
-  model.metadata.set('odin:logits', headInput);
+  model.metadata.set(METADATA.compiled, 'odin');
+  writeNormalization(model.metadata, norm.mean, norm.std);
+  model.metadata.set(METADATA.logits, headInput);
 
   const ops: Record<string, number> = {};
   for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
@@ -214,96 +214,17 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   };
 }
 
-
-interface Normalization {
-  mean: number[];
-  std: number[];
-  source: 'options' | 'metadata' | 'none';
-}
-
-function normalization(model: Model, options: OdinCompileOptions): Normalization {
-  if (options.mean || options.std) {
-    const mean = options.mean ?? [0];
-    const std = options.std ?? [1];
-    check(mean, std);
-    return { mean, std, source: 'options' };
-  }
-  const m = model.metadata.get('odin:mean');
-  const s = model.metadata.get('odin:std');
-  if (m || s) {
-    const mean = m ? parseFloatList(m, 'metadata odin:mean') : [0];
-    const std = s ? parseFloatList(s, 'metadata odin:std') : [1];
-    check(mean, std);
-    return { mean, std, source: 'metadata' };
-  }
-  return { mean: [0], std: [1], source: 'none' };
-}
-
-function check(mean: number[], std: number[]): void {
-  if (std.some((s) => s <= 0)) throw new UnsupportedModelError(`std must be positive, got ${std.join(',')}`);
-  if (mean.length !== std.length && mean.length !== 1 && std.length !== 1)
-    throw new UnsupportedModelError(`mean has ${mean.length} values and std ${std.length}; give one value or one per channel`);
-}
-
-/** The input layout as far as normalisation cares: where the channel axis is. */
-function layoutOf(shape: Dim[], channels: number, hint?: string): string {
-  if (shape.length === 4) {
-    if (hint === 'NCHW' || hint === 'NHWC') return hint;
-    if (shape[1] === 1 || shape[1] === 3 || shape[1] === channels) return 'NCHW';
-    if (shape[3] === 1 || shape[3] === 3 || shape[3] === channels) return 'NHWC';
-    return 'NCHW';
-  }
-  return shape.length === 3 ? 'NHW' : 'ND';
-}
-
 /** Emits (image − mean)/std into `target`, the model's original input name, ahead of the model's nodes. */
 function normalize(b: GraphBuilder, image: string, target: string, norm: Normalization, layout: string, rank: number): void {
   const start = b.graph.nodes.length;
-  const channels = Math.max(norm.mean.length, norm.std.length);
-  const expand = (v: number[]) => (v.length === 1 ? Array(channels).fill(v[0]) : v);
-  const identity = norm.mean.every((v) => v === 0) && norm.std.every((v) => v === 1);
-  if (identity) {
+  if (norm.mean.every((v) => v === 0) && norm.std.every((v) => v === 1)) {
     b.node('Identity', [image], {}, [target]);
   } else {
-    let dims: number[];
-    if (channels === 1) dims = [];
-    else if (layout === 'NCHW') dims = [1, channels, 1, 1];
-    else if (layout === 'NHWC') dims = [1, 1, 1, channels];
-    else throw new UnsupportedModelError(`a ${rank}-D input has no channel axis; give a single mean and std value`);
-    const mean = b.constant(f32(expand(norm.mean), dims), 'mean');
-    const std = b.constant(f32(expand(norm.std), dims), 'std');
-    b.node('Div', [b.sub(image, mean), std], {}, [target]);
+    const dims = channelBroadcastDims(norm, layout, rank);
+    const { mean, std } = perChannel(norm);
+    b.node('Div', [b.sub(image, b.constant(f32(mean, dims), 'mean')), b.constant(f32(std, dims), 'std')], {}, [target]);
   }
   b.graph.nodes.unshift(...b.graph.nodes.splice(start));
-}
-
-/** The input's shape with its dynamic spatial dims set to `size` ([H, W]); a fixed dim must already equal it. */
-function withInputSize(input: ValueInfo, size: number[] | undefined, hint?: string): Dim[] {
-  const shape = [...input.shape!];
-  if (!size) return shape;
-  if (size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0)) throw new UnsupportedModelError(`the input size should be two positive integers H,W, got ${size.join(',')}`);
-  const axes = spatialAxes(shape, hint);
-  if (!axes) throw new UnsupportedModelError(`input "${input.name}" ${formatShape(shape)} has no height and width to size`);
-  axes.forEach((a, i) => {
-    if (typeof shape[a] === 'number' && shape[a] !== size[i])
-      throw new UnsupportedModelError(`input "${input.name}" is fixed at ${formatShape(shape)}; an input size of ${size.join('×')} does not match it`);
-    shape[a] = size[i];
-  });
-  return shape;
-}
-
-/** The height and width axes of an image input: NCHW unless the channels are clearly last (or the hint says NHWC). */
-function spatialAxes(shape: Dim[], hint?: string): [number, number] | undefined {
-  if (shape.length === 3) return [1, 2];
-  if (shape.length !== 4) return undefined;
-  const channelsLast = hint === 'NHWC' || (hint !== 'NCHW' && typeof shape[1] !== 'number' && (shape[3] === 1 || shape[3] === 3));
-  return channelsLast ? [1, 2] : [2, 3];
-}
-
-function spatialSize(shape: Dim[], layout: string): [number, number] | undefined {
-  const axes = layout === 'NHWC' || layout === 'NHW' ? [1, 2] : layout === 'NCHW' ? [2, 3] : undefined;
-  const hw = axes?.map((a) => shape[a]);
-  return hw && hw.every((d) => typeof d === 'number') ? (hw as [number, number]) : undefined;
 }
 
 /** Re-emits `through` (a chain of single-input movement ops) on `from`; returns the new end of the chain. */

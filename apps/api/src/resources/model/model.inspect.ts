@@ -1,5 +1,6 @@
 // Reads an uploaded ONNX file with the engine: what the model takes and returns, its odin:* metadata, and whether ODIN compiles it.
 import {
+  METADATA,
   DIFFERENTIABLE_OPS,
   NON_DIFFERENTIABLE_OPS,
   ModelFormatError,
@@ -80,13 +81,13 @@ export function inspectModel(bytes: Uint8Array, overrides: { mean?: number[] | n
   let parameterCount = 0;
   for (const t of g.initializers.values()) parameterCount += tensorSize(t.dims);
   const metadata = Object.fromEntries(model.metadata);
-  const mean = overrides.mean ?? floats(metadata['odin:mean']);
-  const std = overrides.std ?? floats(metadata['odin:std']);
+  const mean = overrides.mean ?? floats(metadata[METADATA.mean]);
+  const std = overrides.std ?? floats(metadata[METADATA.std]);
 
-  let layout = metadata['odin:layout'] ?? '';
+  let layout = metadata[METADATA.layout] ?? '';
   let inputSize: number[] = [];
   try {
-    const spec = parseInputSpec(input.shape ?? [], metadata['odin:layout']);
+    const spec = parseInputSpec(input.shape ?? [], metadata[METADATA.layout]);
     layout = spec.layout;
     inputSize = [spec.height, spec.width];
   } catch (e) {
@@ -121,7 +122,7 @@ export function inspectModel(bytes: Uint8Array, overrides: { mean?: number[] | n
     metadata,
     mean,
     std,
-    labels: labelsOf(metadata['odin:labels']),
+    labels: labelsOf(metadata[METADATA.labels]),
     inputSize,
     compiled,
   };

@@ -52,6 +52,10 @@ describe('ONNX reader', () => {
     expect(() => readModel(withTensor({ dataType: TensorProto_DataType.FLOAT, dims: [1n << 40n, 1n << 40n], rawData: new Uint8Array(4) }))).toThrow(ModelFormatError);
   });
 
+  it('refuses an empty tensor that carries raw bytes (it was a RangeError)', () => {
+    expect(() => readModel(withTensor({ dataType: TensorProto_DataType.FLOAT, dims: [0n], rawData: new Uint8Array(1) }))).toThrow(/declares \[0\] float32, 0 bytes, but holds 1 bytes/);
+  });
+
   it('refuses a tensor attribute that holds no tensor (it was a TypeError)', () => {
     expect(() => readModel(withTensor({}, { asAttribute: true, noValue: true }))).toThrow(/attribute "value" is declared a tensor but holds none/);
   });

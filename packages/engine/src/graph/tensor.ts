@@ -86,11 +86,11 @@ export function checkTensorProto(t: TensorProto, what: string): number[] {
     throw new ModelFormatError(`${named} uses external data, which is not supported; re-export the model with all weights inside the .onnx file`);
   const dtype = dtypeFromOnnx(t.dataType);
   const size = ELEMENT_BYTES[dtype];
-  if (size === undefined || n === 0) return dims;
+  if (size === undefined) return dims;
   const declared = `[${dims.join(', ')}] ${dtype}${gib(n * size)}`;
   if (t.rawData.length > 0) {
     if (t.rawData.length !== n * size) throw new ModelFormatError(`${named} declares ${declared}, ${n * size} bytes, but holds ${t.rawData.length} bytes of data; the file is truncated or corrupt`);
-  } else if (typedValueCount(t, dtype) !== n) {
+  } else if (n > 0 && typedValueCount(t, dtype) !== n) {
     throw new ModelFormatError(`${named} declares ${declared}, ${n} values, but holds ${typedValueCount(t, dtype)}; the file is truncated or corrupt`);
   }
   return dims;

@@ -1,6 +1,7 @@
 // The HTTP app: GraphQL at /graphql (Apollo Server 5), streaming uploads and file routes under /v1, each behind auth and CORS.
 import 'reflect-metadata';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -29,7 +30,8 @@ export async function createApp(base: Base, schema: GraphQLSchema) {
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: [scopesPlugin, limitsPlugin(config.graphql)],
+    // No cache-control hints are used; without the plugin, Apollo does not wrap every field's resolver.
+    plugins: [ApolloServerPluginCacheControlDisabled(), scopesPlugin, limitsPlugin(config.graphql)],
   });
   await apollo.start();
   const tokens = new TokenService(base);

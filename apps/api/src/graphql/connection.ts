@@ -15,7 +15,8 @@ export interface Edge<T> {
 export interface ConnectionShape<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Or a lazy promise (a Prisma query runs only once awaited): counted only when the query selects totalCount. */
+  totalCount: number | PromiseLike<number>;
 }
 
 /** Declares `<Name>Connection` and `<Name>Edge` for a node type. */
@@ -76,7 +77,7 @@ export function pageQuery({ first, after }: PageArgs, ascending = false) {
   };
 }
 
-export function toConnection<T extends Keyed>(rows: T[], size: number, totalCount: number): ConnectionShape<T> {
+export function toConnection<T extends Keyed>(rows: T[], size: number, totalCount: ConnectionShape<T>['totalCount']): ConnectionShape<T> {
   const page = rows.slice(0, size);
   return {
     edges: page.map((node) => ({ cursor: encodeCursor(node), node })),

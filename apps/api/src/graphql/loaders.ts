@@ -20,6 +20,8 @@ function groupBy<T>(keys: readonly string[], rows: T[], key: (r: T) => string): 
   return keys.map((k) => map.get(k)!);
 }
 
+export type RunResultSummary = Omit<RunResult, 'curves' | 'histograms' | 'grid'>;
+
 export function createLoaders(db: Db) {
   return {
     model: byId<Model>((ids) => db.model.findMany({ where: { id: { in: ids } } })),
@@ -29,10 +31,14 @@ export function createLoaders(db: Db) {
       const rows = await db.runOutDataset.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' } });
       return groupBy(runIds, rows, (r) => r.runId).map((g) => g.map((r) => r.datasetId));
     }),
-    runResults: new DataLoader<string, RunResult[]>(async (runIds) => {
-      const rows = await db.runResult.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' } });
+    // A list of runs asks for metrics; the curves, histograms and grid (hundreds of KB per result) load only when asked for.
+    runResults: new DataLoader<string, RunResultSummary[]>(async (runIds) => {
+      const rows = await db.runResult.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' }, omit: { curves: true, histograms: true, grid: true } });
       return groupBy(runIds, rows, (r) => r.runId);
     }),
+    runResultDetails: byId<Pick<RunResult, 'id' | 'curves' | 'histograms' | 'grid'>>((ids) =>
+      db.runResult.findMany({ where: { id: { in: ids } }, select: { id: true, curves: true, histograms: true, grid: true } }),
+    ),
   };
 }
 

@@ -9,7 +9,7 @@ import { toModel } from '../model/model.service.ts';
 import { Model } from '../model/model.type.ts';
 import { StartRunInput } from './run.input.ts';
 import { toResult, toRun } from './run.service.ts';
-import { HardestSamples, Run, RunConnection, RunOrder, RunResult, RunStatus } from './run.type.ts';
+import { GridCell, HardestSamples, Run, RunConnection, RunCurves, RunHistograms, RunOrder, RunResult, RunStatus } from './run.type.ts';
 
 @ArgsType()
 class RunsArgs extends PageArgsType {
@@ -99,4 +99,25 @@ export class RunResultResolver {
   async outDataset(@Root() result: RunResult, @Ctx() { services }: Context) {
     return toDataset(await services.datasets.get(result.outDatasetId));
   }
+
+  @FieldResolver(() => RunCurves)
+  async curves(@Root() result: RunResult, @Ctx() { services }: Context) {
+    return result.curves ?? (await details(result, services)).curves;
+  }
+
+  @FieldResolver(() => RunHistograms)
+  async histograms(@Root() result: RunResult, @Ctx() { services }: Context) {
+    return result.histograms ?? (await details(result, services)).histograms;
+  }
+
+  @FieldResolver(() => [GridCell], { nullable: true })
+  async grid(@Root() result: RunResult, @Ctx() { services }: Context) {
+    return result.grid !== undefined ? result.grid : (await details(result, services)).grid;
+  }
+}
+
+/** The large columns of a result that was loaded without them. */
+async function details(result: RunResult, services: Context['services']) {
+  const row = await services.loaders.runResultDetails.load((result as RunResult & { id: string }).id);
+  return row as unknown as Pick<RunResult, 'curves' | 'histograms' | 'grid'>;
 }

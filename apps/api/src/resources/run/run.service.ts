@@ -2,6 +2,7 @@
 import { DEFAULT_EPSILONS, DEFAULT_MAGNITUDE, DEFAULT_TEMPERATURE, DEFAULT_TEMPERATURES } from '@odin/engine';
 import type { Run as RunRow, RunResult as RunResultRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
+import type { RunResultSummary } from '../../graphql/loaders.ts';
 import { RUN_UPDATED_CHANNEL } from '../../graphql/pubsub.ts';
 import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
 import { decodeBatch } from '../../scores/score-batch.ts';
@@ -25,7 +26,8 @@ export function toRun(row: RunRow): Run {
   return { ...row, settings };
 }
 
-export const toResult = (row: RunResultRow): RunResult => row as unknown as RunResult;
+/** A result row as the GraphQL RunResult; curves, histograms and grid come from its field resolvers when absent. */
+export const toResult = (row: RunResultRow | RunResultSummary): RunResult => row as unknown as RunResult;
 
 function checkSettings(input: StartRunInput): StoredSettings {
   if (input.search) {
@@ -92,11 +94,9 @@ export class RunService {
       ...(args.status ? { status: args.status } : {}),
       ...(args.datasetId ? { OR: [{ inDatasetId: args.datasetId }, { outDatasets: { some: { datasetId: args.datasetId } } }] } : {}),
     };
-    const [rows, total] = await Promise.all([
-      this.s.db.run.findMany({ where: { AND: [where, q.after] }, orderBy: q.orderBy, take: q.take }),
-      this.s.db.run.count({ where }),
-    ]);
-    return toConnection(rows.map(toRun), q.size, total);
+    const rows = await this.s.db.run.findMany({ where: { AND: [where, q.after] }, orderBy: q.orderBy, take: q.take });
+    // Counting thousands of runs is the costliest part of a page. A Prisma query is lazy: it runs only if totalCount is asked for.
+    return toConnection(rows.map(toRun), q.size, this.s.db.run.count({ where }));
   }
 
   async compare(ids: string[]): Promise<Run[]> {

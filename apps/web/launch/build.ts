@@ -27,11 +27,10 @@ export async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Runs `next build` unless the last build is of the same sources; `log` gets its output line by line. */
-export async function ensureWebBuild(log: (line: string) => void = () => {}): Promise<'fresh' | 'built'> {
-  const hash = await sourceHash();
-  if (existsSync(join(WEB_DIR, '.next', 'BUILD_ID')) && (await readFile(STAMP, 'utf8').catch(() => '')) === hash) return 'fresh';
-  await new Promise<void>((resolve, reject) => {
+const BUSY = 'Another next build process is already running';
+
+function nextBuild(log: (line: string) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [NEXT_BIN, 'build'], { cwd: WEB_DIR, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     const onData = (chunk: Buffer) => {
@@ -44,6 +43,21 @@ export async function ensureWebBuild(log: (line: string) => void = () => {}): Pr
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${tail}`))));
   });
-  await writeFile(STAMP, hash);
-  return 'built';
+}
+
+/** Runs `next build` unless the last build is of the same sources; `log` gets its output line by line. Waits out another build of the same folder. */
+export async function ensureWebBuild(log: (line: string) => void = () => {}): Promise<'fresh' | 'built'> {
+  for (let attempt = 0; ; attempt++) {
+    const hash = await sourceHash();
+    if (existsSync(join(WEB_DIR, '.next', 'BUILD_ID')) && (await readFile(STAMP, 'utf8').catch(() => '')) === hash) return 'fresh';
+    try {
+      await nextBuild(log);
+      await writeFile(STAMP, hash);
+      return 'built';
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes(BUSY)) || attempt >= 200) throw error;
+      log('another build of the dashboard is running; waiting for it…');
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
 }

@@ -172,6 +172,22 @@ describe('the dashboard against the real API', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it('explains each metric where it is read: a tooltip with its definition, a link to docs/metrics.md, the positive class', async () => {
+    await page.goto(`${stack.web.url}/runs/${ids.run}`);
+    const panel = page.locator(`[data-result-panel="${ids.outSet}"]`);
+    await expect(panel.locator('[data-metrics-table] caption').textContent()).resolves.toContain('OpenOOD and pytorch-ood take OOD as positive');
+    const header = panel.locator('[data-metric-doc=fprAt95Tpr]');
+    await header.hover();
+    await expect(page.getByRole('tooltip').textContent()).resolves.toContain('P(s_in ≥ t) ≥ 0.95');
+    await header.click();
+    await page.waitForURL(/\/docs\/metrics$/);
+    const doc = page.locator('[data-docs=metrics]');
+    await expect(doc.locator('h1').textContent()).resolves.toBe('OOD metrics');
+    await expect(doc.textContent()).resolves.toContain('Mann–Whitney U');
+    await expect(doc.locator('table tr').count()).resolves.toBeGreaterThan(5);
+    expect(watched.problems).toEqual([]);
+  });
+
   it('moves the threshold by typing, by keyboard on the slider and by dragging on the histogram; TPR/FPR equal the API’s per-sample scores', async () => {
     const csv = await (await fetch(`${stack.api.url}/v1/runs/${ids.run}/scores.csv`)).text();
     const rows = csv.trim().split('\n').slice(1).map((line) => line.split(','));
@@ -346,7 +362,7 @@ describe('the dashboard against the real API', () => {
   it('has no serious or critical accessibility violations on the main pages (axe-core, WCAG 2 A/AA)', async () => {
     const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const found: string[] = [];
-    for (const path of ['/runs', `/runs/${ids.run}`, '/models', `/models/${ids.model}`, '/datasets', `/datasets/${ids.inSet}`, `/compare?ids=${ids.run}`]) {
+    for (const path of ['/runs', `/runs/${ids.run}`, '/docs/metrics', '/models', `/models/${ids.model}`, '/datasets', `/datasets/${ids.inSet}`, `/compare?ids=${ids.run}`]) {
       await page.goto(`${stack.web.url}${path}`);
       await page.waitForLoadState('networkidle');
       await expect.poll(() => page.locator('.mantine-Skeleton-root').count()).toBe(0);

@@ -1,5 +1,6 @@
 // The reference-style table: baseline against ODIN on the five metrics (fractions, shown as percentages).
-import { Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Table, Tooltip } from '@mantine/core';
+import Link from 'next/link';
 import { percent } from '@/lib/format';
 
 type Metric = 'fprAt95Tpr' | 'detectionError' | 'auroc' | 'auprIn' | 'auprOut';
@@ -34,10 +35,10 @@ export function MetricsTable({ baseline, odin }: { baseline: OodMetrics; odin: O
           return (
             <Table.Tr key={key}>
               <Table.Td>
-                <Tooltip label={definition} multiline w={320} withArrow>
-                  <Text span size="sm" style={{ textDecoration: 'underline dotted', cursor: 'help' }} tabIndex={0}>
+                <Tooltip label={`${definition} Click for every definition.`} multiline w={320} withArrow>
+                  <Anchor component={Link} href="/docs/metrics" size="sm" c="inherit" underline="always" style={{ textDecorationStyle: 'dotted' }} data-metric-doc={key}>
                     {label}
-                  </Text>
+                  </Anchor>
                 </Tooltip>
               </Table.Td>
               {(['baseline', 'odin'] as const).map((method) => {

@@ -12,6 +12,7 @@ import {
   tensorSize,
   writeModel,
   type Model as OnnxModel,
+  type TensorData,
 } from '@odin/engine';
 import { badInput } from '../../graphql/errors.ts';
 
@@ -43,7 +44,8 @@ export function parseOnnx(bytes: Uint8Array): OnnxModel {
   try {
     return readModel(bytes);
   } catch (e) {
-    if (e instanceof ModelFormatError || e instanceof Error) throw badInput(`not a readable ONNX model: ${e.message}`);
+    if (e instanceof ModelFormatError && /^not (a readable|an) ONNX model/.test(e.message)) throw badInput(e.message);
+    if (e instanceof Error) throw badInput(`not a readable ONNX model: ${e.message}`);
     throw e;
   }
 }
@@ -65,10 +67,42 @@ function labelsOf(text: string | undefined): string[] {
   return text.split(',').map((s) => s.trim());
 }
 
-/** Inspects a model; throws BAD_USER_INPUT when it is not an image classifier with a float input and an [N,K] output. */
+/** Counts NaN and ±Infinity in a float tensor (float16 by its bits). */
+function nonFinite(t: TensorData): { nan: number; inf: number } {
+  let nan = 0;
+  let inf = 0;
+  const half = t.dtype === 'float16';
+  for (const v of t.data as Float32Array | Float64Array | Uint16Array) {
+    const isNan = half ? (v & 0x7c00) === 0x7c00 && (v & 0x03ff) !== 0 : Number.isNaN(v);
+    const isInf = half ? (v & 0x7fff) === 0x7c00 : Math.abs(v) === Infinity;
+    if (isNan) nan++;
+    else if (isInf) inf++;
+  }
+  return { nan, inf };
+}
+
+/**
+ * Refuses weights holding NaN or ±Infinity: the model would score every image NaN. NOTE: a one-element
+ * constant of ±Infinity (a Clip bound, a mask's fill value) is legitimate and allowed; NaN never is.
+ */
+function checkFiniteWeights(g: OnnxModel['graph']): void {
+  const float = (dtype: string) => dtype === 'float32' || dtype === 'float64' || dtype === 'float16';
+  const tensors: [string, TensorData][] = [...g.initializers].filter(([, init]) => float(init.dtype)).map(([name, init]) => [`initializer "${name}"`, init.tensor]);
+  for (const n of g.nodes) for (const [k, a] of Object.entries(n.attrs)) if (a.type === 'tensor' && float(a.value.dtype)) tensors.push([`${n.op} node "${n.name}" attribute ${k}`, a.value]);
+  const bad = tensors
+    .map(([what, t]) => ({ what, ...nonFinite(t), size: t.data.length }))
+    .filter((c) => c.nan > 0 || (c.inf > 0 && c.size > 1));
+  if (bad.length === 0) return;
+  const listed = bad.slice(0, 3).map((c) => `${c.what}: ${c.nan} NaN, ${c.inf} ±Infinity of ${c.size} values`);
+  const more = bad.length > 3 ? `, and ${bad.length - 3} more tensors` : '';
+  throw badInput(`the model's weights hold non-finite values (${listed.join('; ')}${more}); it would score every image NaN. Re-export it from a checkpoint with finite weights`);
+}
+
+/** Inspects a model; throws BAD_USER_INPUT when it is not an image classifier with a float input and an [N,K] output, or has NaN/Inf weights. */
 export function inspectModel(bytes: Uint8Array, overrides: { mean?: number[] | null; std?: number[] | null } = {}): ModelInspection & { compiled?: Uint8Array } {
   const model = parseOnnx(bytes);
   const g = model.graph;
+  checkFiniteWeights(g);
   const input = g.inputs.filter((v) => !g.initializers.has(v.name)).find((v) => v.dtype === 'float32');
   if (!input) throw badInput(`the model has no float32 image input (inputs: ${g.inputs.map((v) => `${v.name}: ${v.dtype}`).join(', ') || 'none'})`);
   const output = g.outputs.find((v) => v.shape?.length === 2) ?? g.outputs[0];

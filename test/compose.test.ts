@@ -216,6 +216,17 @@ describe('the api image', () => {
     expect(apiDockerfile.inherited('api', 'EXPOSE')).toBe('4000');
   });
 
+  it('runs with auth on by default, and has the token script that docs/deploy.md runs in it', () => {
+    expect(apiDockerfile.inherited('api', 'ENV')).toMatch(/\bHOST=0\.0\.0\.0\b.*\bODIN_AUTH=on\b/);
+    expect(apiSchema.get('ODIN_AUTH')).toContain("onOff.default('off')");
+    expect(read('docs/deploy.md')).toContain('docker compose run --rm api npm run token -- create --name admin --scopes admin,read,write,worker');
+    const rootScripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    const apiScripts = JSON.parse(read('apps/api/package.json')).scripts as Record<string, string>;
+    expect(rootScripts.token).toBe('npm run -s token -w apps/api --');
+    const entry = /^tsx (\S+)$/.exec(apiScripts.token!)![1]!;
+    expect(existsSync(`${root}apps/api/${entry}`)).toBe(true);
+  });
+
   it('fetches the CUDA 12 provider explicitly in the GPU stage (allowScripts keeps onnxruntime-node’s install script off)', () => {
     expect(JSON.parse(read('package.json')).allowScripts['onnxruntime-node']).toBe(false);
     const gpu = apiDockerfile.stage('worker-gpu');

@@ -1,14 +1,15 @@
 // The reader bugs the fuzzing and bad-input suites found, one test each: every one of these crashed with a foreign
 // error, allocated what a lying header claimed, or never finished before its fix.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { AttributeProtoSchema, AttributeProto_AttributeType, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorProto_DataLocation, TensorProto_DataType } from 'onnx-buf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, readModel } from '@odin/engine';
-import { DatasetError, openIdx, openNpy } from '@odin/engine/node';
-import { idxBytes, npyBytes, ramp, tempDir } from '@odin/api/datasets/test-fixtures';
+import { DatasetError, openImageFolder, openIdx, openNpy } from '@odin/engine/node';
+import { idxBytes, npyBytes, png, ramp, tempDir } from '@odin/api/datasets/test-fixtures';
+import sharp from 'sharp';
 import { goodSmallModel } from './support/bad-models.ts';
 import { bufferGrowth, within } from './support/fuzz.ts';
 
@@ -68,7 +69,7 @@ describe('ONNX reader', () => {
   });
 });
 
-describe('.npy and IDX readers', () => {
+describe('dataset readers (.npy, IDX, image folders)', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeAll(async () => ({ dir, cleanup } = await tempDir()));
@@ -146,5 +147,21 @@ describe('.npy and IDX readers', () => {
     const before = process.memoryUsage().arrayBuffers;
     await expect(openIdx(images, 'bomb')).rejects.toThrow(/bomb-labels-idx1-ubyte\.gz: decompresses to more than the 18 bytes it should hold/);
     expect(bufferGrowth(before)).toBeLessThan(64 * MB);
+  });
+
+  it('skips a small PNG declaring 6000×6000 pixels (a pixel flood) from its header, without decoding it (it decoded 144 MB of floats)', async () => {
+    const folder = join(dir, 'flood');
+    await mkdir(folder);
+    const flood = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#000' } }).toColourspace('b-w').png({ compressionLevel: 9 }).toBuffer();
+    expect(flood.length).toBeLessThan(MB);
+    await writeFile(join(folder, 'flood.png'), flood);
+    await writeFile(join(folder, 'ok.png'), await png(4, 4, 1, 0));
+    const skips: string[] = [];
+    const before = process.memoryUsage().arrayBuffers;
+    let samples = 0;
+    for await (const batch of (await openImageFolder(folder, 'flood')).batches({ batchSize: 1, onSkip: (s) => skips.push(s.reason) })) samples += batch.length;
+    expect(bufferGrowth(before)).toBeLessThan(64 * MB);
+    expect(samples).toBe(1);
+    expect(skips).toEqual(['cannot decode flood.png: the image is 6000×6000 pixels; at most 16,777,216 are allowed']);
   });
 });

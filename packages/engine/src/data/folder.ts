@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Dataset, Image } from '../preprocess/types.ts';
-import { makeDataset, type Item } from './dataset.ts';
+import { MAX_IMAGE_PIXELS, makeDataset, type Item } from './dataset.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 /** How many images of a batch are decoded at once (sharp works on libuv's thread pool). */
@@ -47,6 +47,8 @@ export async function hasImages(dir: string): Promise<boolean> {
  */
 export async function decodeImage(bytes: Uint8Array): Promise<Image> {
   const meta = await sharp(bytes).metadata();
+  // A small file can declare a huge image (a pixel flood); refuse it from the header, before decoding.
+  if (meta.width * meta.height > MAX_IMAGE_PIXELS) throw new Error(`the image is ${meta.width}×${meta.height} pixels; at most ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} are allowed`);
   const gray = meta.space === 'b-w' || meta.space === 'grey16';
   const wide = meta.depth === 'ushort';
   let pipeline = sharp(bytes).removeAlpha();

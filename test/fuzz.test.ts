@@ -9,14 +9,14 @@ import fc from 'fast-check';
 import { AttributeProtoSchema, AttributeProto_AttributeType, ModelProtoSchema, NodeProtoSchema, TensorProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, readModel, type Model } from '@odin/engine';
-import { DatasetError, openIdx, openNpy, parseIdxHeader, parseNpyHeader } from '@odin/engine/node';
+import { DatasetError, decodeImage, openIdx, openNpy, parseIdxHeader, parseNpyHeader } from '@odin/engine/node';
 import { DatasetImportError, importDataset } from '@odin/api/datasets';
 import { idxBytes, jpeg, npyBytes, png, ramp, tarBytes, tempDir, zipBytes } from '@odin/api/datasets/test-fixtures';
 import { DEMO_MODEL, goodSmallModel } from './support/bad-models.ts';
 import { bufferGrowth, mutated, onlyTyped, within } from './support/fuzz.ts';
 
 /** Runs per property; with SEED fixed, a failure prints the smallest failing input and replays. */
-const RUNS = { onnx: 3000, onnxDemo: 500, onnxTensors: 1000, npy: 2000, idx: 2000, archives: 800, archiveNames: 400 };
+const RUNS = { onnx: 3000, onnxDemo: 500, onnxTensors: 1000, npy: 2000, idx: 2000, archives: 800, archiveNames: 400, images: 1500 };
 const SEED = 14;
 /** Largest ArrayBuffer growth one call may cause: the biggest valid fixture is a few MB. */
 const MEMORY_BOUND = 256 * 1024 * 1024;
@@ -206,6 +206,32 @@ describe('fuzzing the .npy and IDX readers', () => {
     await fc.assert(fc.asyncProperty(mutated(plain, 4, 32), checkIdx(false)), { numRuns: RUNS.idx / 4, seed: SEED });
     const gz = idxBytes(ramp(5 * 7 * 7), [5, 7, 7], true);
     await fc.assert(fc.asyncProperty(mutated(gz, 3, 32), checkIdx(true)), { numRuns: RUNS.idx / 4, seed: SEED });
+  });
+});
+
+describe('fuzzing the image decoder (sharp/libvips under the folder reader)', () => {
+  const seen = outcomes();
+  afterAll(() => console.log(`image decoder: ${seen.parsed} decoded, ${seen.refused} refused`));
+
+  it('decodes or rejects mutated PNG and JPEG files, without crashing the process or hanging', async () => {
+    const [gray, rgb, photo] = await Promise.all([png(9, 7, 1, 1), png(6, 5, 3, 2), jpeg(16, 16, 3)]);
+    for (const base of [gray, rgb, photo]) {
+      await fc.assert(
+        fc.asyncProperty(mutated(base, 4, 64), async (bytes) => {
+          try {
+            const image = await within(TIME_BOUND_MS, 'decoding', decodeImage(bytes));
+            expect(image.pixels.length).toBe(image.width * image.height * image.channels);
+            seen.parsed++;
+          } catch (e) {
+            // sharp's own errors and ours: an Error with a message, never a crash or a hang.
+            expect(e).toBeInstanceOf(Error);
+            expect((e as Error).message).not.toMatch(/took longer/);
+            seen.refused++;
+          }
+        }),
+        { numRuns: RUNS.images / 3, seed: SEED },
+      );
+    }
   });
 });
 

@@ -82,7 +82,7 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
     const rule = (RULES as Record<string, (typeof RULES)[keyof typeof RULES]>)[node.op];
     if (!rule || node.domain !== '') throw new UnsupportedOpError(node.domain ? `${node.domain}.${node.op}` : node.op, node.name);
     const needs = node.inputs.map((i) => i !== '' && relevant.has(i));
-    const dx = rule({ b, node, x: node.inputs, y: node.outputs, dy, needs, type: typeOf, opset: model.opset });
+    const dx = checkArity(node, rule({ b, node, x: node.inputs, y: node.outputs, dy, needs, type: typeOf, opset: model.opset }), needs);
     node.inputs.forEach((input, i) => {
       const g = dx[i];
       if (g && needs[i]) accumulate(input, g);
@@ -92,6 +92,19 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
   const result = new Map<string, string>();
   for (const w of req.wrt) result.set(w, grads.get(w) ?? b.zerosLike(w));
   return result;
+}
+
+/**
+ * A rule answers for every input that needs a gradient (undefined meaning none), and gives none for inputs the node
+ * does not have; trailing inputs that need nothing may be left out. Anything else is a bug in the rule.
+ */
+export function checkArity(node: Node, dx: (string | undefined)[], needs: boolean[]): (string | undefined)[] {
+  const label = `the gradient rule for ${node.op} (node "${node.name}")`;
+  if (dx.slice(node.inputs.length).some((g) => g !== undefined))
+    throw new Error(`${label} returned ${dx.length} gradients for its ${node.inputs.length} input(s)`);
+  const missing = needs.findIndex((n, i) => n && i >= dx.length);
+  if (missing >= 0) throw new Error(`${label} returned ${dx.length} gradient(s) and none for input ${missing} ("${node.inputs[missing]}"), which needs one`);
+  return dx;
 }
 
 /** A node with subgraphs (If, Loop, Scan) that yields a float value the targets depend on, if any. */

@@ -338,7 +338,7 @@ describe('the dashboard against the real API', () => {
     await page.reload();
     await expect.poll(() => page.locator('[data-run-id]').count()).toBe(3);
     await expect(page.locator('[data-total-count]').getAttribute('data-total-count')).resolves.toBe('3');
-    await expect(page.locator('[data-filter=model]').inputValue()).resolves.toBe('second cnn');
+    await expect.poll(() => page.locator('[data-filter=model]').inputValue()).toBe('second cnn');
 
     const { runs } = await data<{ runs: { totalCount: number } }>(stack.api.url, '{ runs { totalCount } }');
     expect(runs.totalCount).toBeGreaterThan(25);

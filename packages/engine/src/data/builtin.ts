@@ -6,8 +6,15 @@ import { makeDataset, type Item } from './dataset.ts';
 /** Image shape of generated sets when none is given: 28×28 grayscale, like (Fashion-)MNIST. */
 export const DEFAULT_NOISE_SHAPE: ImageShape = { height: 28, width: 28, channels: 1 };
 
+export interface NoiseSet {
+  kind: NoiseKind;
+  size: number;
+  seed: number;
+  shape: ImageShape;
+}
+
 /** `size` noise images (see {@link noiseImage}); item i depends only on (kind, seed, i, shape). Ids are `<kind>#<i>`. */
-export function noiseDataset(kind: NoiseKind, size: number, seed: number, shape: ImageShape, name: string): Dataset {
+export function noiseDataset({ kind, size, seed, shape }: NoiseSet, name: string): Dataset {
   return makeDataset({
     name,
     size,

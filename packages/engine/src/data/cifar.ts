@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset } from '../preprocess/types.ts';
 import { bytesToUnit, chwToHwc, makeDataset } from './dataset.ts';
-import { readRecords, type RecordFile } from './records.ts';
+import { readRecords, type DecodeRecord, type RecordFile } from './records.ts';
 
 const SIDE = 32;
 const PIXELS = 3 * SIDE * SIDE;
@@ -72,16 +72,16 @@ export async function openCifar(path: string, name: string): Promise<Dataset> {
   const recordSize = v.labelBytes + PIXELS;
   const files: RecordFile[] = sized.map((f) => ({ path: f.path, header: 0, count: f.size / recordSize }));
   const labels = await classNames(isDir ? path : dirname(path), v);
+  const decode: DecodeRecord = (bytes, _f, _i, id) => {
+    const label = bytes[v.labelBytes - 1];
+    if (label >= v.classes) return { id, skip: `${v.name} label ${label} out of range (< ${v.classes})` };
+    const pixels = chwToHwc(bytesToUnit(bytes.subarray(v.labelBytes)), 3, SIDE * SIDE);
+    return { id, image: { width: SIDE, height: SIDE, channels: 3, pixels }, label };
+  };
   return makeDataset({
     name,
     size: files.reduce((s, f) => s + f.count, 0),
     labels,
-    items: (start, chunk) =>
-      readRecords(files, recordSize, start, chunk, (bytes, _f, _i, id) => {
-        const label = bytes[v.labelBytes - 1];
-        if (label >= v.classes) return { id, skip: `${v.name} label ${label} out of range (< ${v.classes})` };
-        const pixels = chwToHwc(bytesToUnit(bytes.subarray(v.labelBytes)), 3, SIDE * SIDE);
-        return { id, image: { width: SIDE, height: SIDE, channels: 3, pixels }, label };
-      }),
+    items: (start, chunk) => readRecords(files, { recordSize, decode }, start, chunk),
   });
 }

@@ -6,7 +6,7 @@ import { gunzipSync, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Item } from './dataset.ts';
 import { DatasetError } from './errors.ts';
-import { MAX_MISSING_RECORDS, truncatedError, type DecodeRecord, type RecordFile } from './records.ts';
+import { MAX_MISSING_RECORDS, truncatedError, type RecordFile, type RecordFormat } from './records.ts';
 
 const MAX_CHUNK_BYTES = 16 << 20;
 
@@ -55,7 +55,7 @@ export async function readMaybeGzip(path: string, maxBytes: number): Promise<Uin
  * header and earlier records, then yields chunks of at most `chunk` records (and 16 MiB).
  * A truncated or corrupt stream ends with the missing records reported as skips.
  */
-export async function* gunzipRecords(file: RecordFile, recordSize: number, start: number, chunk: number, decode: DecodeRecord): AsyncIterable<Item[]> {
+export async function* gunzipRecords(file: RecordFile, { recordSize, decode }: RecordFormat, start: number, chunk: number): AsyncIterable<Item[]> {
   const perChunk = Math.max(1, Math.min(chunk, Math.floor(MAX_CHUNK_BYTES / recordSize)));
   const prefix = file.idPrefix ?? basename(file.path);
   let index = start;

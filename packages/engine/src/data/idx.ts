@@ -113,6 +113,6 @@ export async function openIdx(path: string, name: string, opts: IdxOptions = {})
     name,
     size: n,
     labels: labels ? opts.labelNames : undefined,
-    items: (start, chunk) => (gz ? gunzipRecords(file, recordSize, start, chunk, decode) : readRecords([file], recordSize, start, chunk, decode)),
+    items: (start, chunk) => (gz ? gunzipRecords(file, { recordSize, decode }, start, chunk) : readRecords([file], { recordSize, decode }, start, chunk)),
   });
 }

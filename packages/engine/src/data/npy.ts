@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Dataset, Image } from '../preprocess/types.ts';
 import { bytesToUnit, checkImageSize, chwToHwc, makeDataset } from './dataset.ts';
 import { DatasetError } from './errors.ts';
-import { readRecords } from './records.ts';
+import { readRecords, type DecodeRecord } from './records.ts';
 
 /** What an .npy header says, plus where the data starts. */
 export interface NpyHeader {
@@ -98,16 +98,16 @@ export async function openNpy(path: string, name: string): Promise<Dataset> {
   const itemSize = header.dtype === 'uint8' ? 1 : 4;
   const recordSize = height * width * channels * itemSize;
   const file = { path, header: header.dataOffset, count: n };
+  const decode: DecodeRecord = (bytes, _f, _i, id) => {
+    const unit = header.dtype === 'uint8' ? bytesToUnit(bytes) : floatsInUnit(bytes);
+    if (typeof unit === 'string') return { id, skip: unit };
+    const pixels = planar ? chwToHwc(unit, channels, height * width) : unit;
+    const image: Image = { width, height, channels, pixels };
+    return { id, image };
+  };
   return makeDataset({
     name,
     size: n,
-    items: (start, chunk) =>
-      readRecords([file], recordSize, start, chunk, (bytes, _f, _i, id) => {
-        const unit = header.dtype === 'uint8' ? bytesToUnit(bytes) : floatsInUnit(bytes);
-        if (typeof unit === 'string') return { id, skip: unit };
-        const pixels = planar ? chwToHwc(unit, channels, height * width) : unit;
-        const image: Image = { width, height, channels, pixels };
-        return { id, image };
-      }),
+    items: (start, chunk) => readRecords([file], { recordSize, decode }, start, chunk),
   });
 }

@@ -71,7 +71,7 @@ export async function openDataset(spec: string, opts: OpenOptions = {}): Promise
     const size = m ? Number(m[1]) : NaN;
     const seed = m?.[2] === undefined ? DEFAULT_SEED : Number(m[2]);
     if (!m || !Number.isSafeInteger(size) || seed > 0xffffffff) throw new Error(`Dataset '${spec}': expected ${noise[1]}:N[:seed] with integer N ≥ 0 and seed in [0, 2^32).`);
-    return noiseDataset(noise[1] as 'uniform' | 'gaussian', size, seed, checkShape(opts.shape ?? DEFAULT_NOISE_SHAPE, spec), spec);
+    return noiseDataset({ kind: noise[1] as 'uniform' | 'gaussian', size, seed, shape: checkShape(opts.shape ?? DEFAULT_NOISE_SHAPE, spec) }, spec);
   }
   if (spec === 'fashion-mnist:train' || spec === 'fashion-mnist:test') {
     const dir = opts.fashionMnistDir === undefined ? DEBIAN_FASHION_MNIST_DIR : opts.fashionMnistDir;

@@ -16,6 +16,12 @@ export interface RecordFile {
 /** Turns one record's bytes into a raw item; `local` is the index in its file. */
 export type DecodeRecord = (bytes: Uint8Array, file: RecordFile, local: number, id: string) => Item;
 
+/** The size of one record in bytes and how to decode it. */
+export interface RecordFormat {
+  recordSize: number;
+  decode: DecodeRecord;
+}
+
 /** Upper bound on one read, so huge batch sizes do not mean huge buffers. */
 const MAX_READ_BYTES = 16 << 20;
 
@@ -36,7 +42,7 @@ export function truncatedError(name: string, present: number, declared: number, 
  * `chunk` records (and 16 MiB) at a time. Ids are `<idPrefix or file name>#<index in file>`. Records past the
  * end of a truncated file come back as skips instead of errors.
  */
-export async function* readRecords(files: RecordFile[], recordSize: number, start: number, chunk: number, decode: DecodeRecord): AsyncIterable<Item[]> {
+export async function* readRecords(files: RecordFile[], { recordSize, decode }: RecordFormat, start: number, chunk: number): AsyncIterable<Item[]> {
   const perRead = Math.max(1, Math.min(chunk, Math.floor(MAX_READ_BYTES / recordSize)));
   let skip = start;
   for (const file of files) {

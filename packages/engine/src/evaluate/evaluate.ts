@@ -142,32 +142,46 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
   const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get(METADATA.layout));
   const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads });
-  const jobs: ScoreJobs = { ...(opts.resume ?? {}) };
+  const setup: Setup = { opts, session, spec, jobs: { ...(opts.resume ?? {}) }, report, started, oneAtATime: report.batch.mode === 'fixed' };
   try {
-    return await (opts.search
-      ? runSearch(opts, opts.search, session, spec, jobs, report, started)
-      : runFixed(opts, session, spec, jobs, report, started));
+    return await (opts.search ? runSearch(setup, opts.search) : runFixed(setup));
   } catch (e) {
-    if (e instanceof CancelledError) throw new CancelledError(jobs);
+    if (e instanceof CancelledError) throw new CancelledError(setup.jobs);
     throw e;
   } finally {
     await session.release();
   }
 }
 
-interface Context {
+interface Setup {
   opts: EvaluateOptions;
   session: OdinSession;
   spec: InputSpec;
   jobs: ScoreJobs;
-  progress: ProgressTracker;
-  /** Images run through the session by this call (not counting resumed work). */
-  scored: number;
+  report: OdinCompileReport;
+  /** performance.now() when evaluate() was called. */
+  started: number;
   /** The graph was compiled for a fixed batch of 1. */
   oneAtATime: boolean;
 }
 
-async function score(ctx: Context, data: Dataset, range: Range, T: number, eps: number[], kind: ScoreCheckpoint['phase'], phase: string): Promise<SetScores> {
+interface Context extends Setup {
+  progress: ProgressTracker;
+  /** Images run through the session by this call (not counting resumed work). */
+  scored: number;
+}
+
+/** One scoring pass: a range of a set at temperature T with an ε list, labelled `phase` in the progress. */
+interface ScoreJob {
+  data: Dataset;
+  range: Range;
+  T: number;
+  eps: number[];
+  kind: ScoreCheckpoint['phase'];
+  phase: string;
+}
+
+async function score(ctx: Context, { data, range, T, eps, kind, phase }: ScoreJob): Promise<SetScores> {
   const key = jobKey(data, range, T, eps);
   const { onCheckpoint } = ctx.opts;
   const prior = ctx.jobs[key];
@@ -219,8 +233,8 @@ function accuracyOf(s: SetScores): number | undefined {
   return labelled.filter(([l, p]) => l === p).length / labelled.length;
 }
 
-function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: SetScores[], results: OodResult[], report: OdinCompileReport, started: number): EvaluateResult {
-  const seconds = (performance.now() - started) / 1000;
+function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: SetScores[], results: OodResult[]): EvaluateResult {
+  const seconds = (performance.now() - ctx.started) / 1000;
   const images = ctx.scored;
   const firstIn = Object.values(inScores)[0];
   return {
@@ -229,30 +243,32 @@ function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: Se
     accuracy: accuracyOf(firstIn),
     results,
     scores: { in: inScores, out: outScores },
-    compile: report,
+    compile: ctx.report,
     timing: { seconds, images, imagesPerSecond: seconds > 0 ? images / seconds : 0 },
     jobs: ctx.jobs,
   };
 }
 
-async function runFixed(opts: EvaluateOptions, session: OdinSession, spec: InputSpec, jobs: ScoreJobs, report: OdinCompileReport, started: number) {
+async function runFixed(setup: Setup) {
+  const { opts } = setup;
   const T = opts.temperature ?? DEFAULT_TEMPERATURE;
   const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(total, opts.onProgress), scored: 0, oneAtATime: report.batch.mode === 'fixed' };
+  const ctx: Context = { ...setup, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
   const all = (d: Dataset): Range => ({ start: 0, end: d.size });
-  const inScores = await score(ctx, opts.inData, all(opts.inData), T, [eps], 'test', `score ${opts.inData.name}`);
+  const inScores = await score(ctx, { data: opts.inData, range: all(opts.inData), T, eps: [eps], kind: 'test', phase: `score ${opts.inData.name}` });
   const outScores: SetScores[] = [];
   const results: OodResult[] = [];
   for (const d of opts.outData) {
-    const s = await score(ctx, d, all(d), T, [eps], 'test', `score ${d.name}`);
+    const s = await score(ctx, { data: d, range: all(d), T, eps: [eps], kind: 'test', phase: `score ${d.name}` });
     outScores.push(s);
     results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores, s, 0) });
   }
-  return finish(ctx, { [`T=${T}`]: inScores }, outScores, results, report, started);
+  return finish(ctx, { [`T=${T}`]: inScores }, outScores, results);
 }
 
-async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: OdinSession, spec: InputSpec, jobs: ScoreJobs, report: OdinCompileReport, started: number) {
+async function runSearch(setup: Setup, search: SearchOptions) {
+  const { opts } = setup;
   const val = search.val ?? 1000;
   const temperatures = search.temperatures ?? DEFAULT_TEMPERATURES;
   const epsilons = search.epsilons ?? DEFAULT_EPSILONS;
@@ -266,15 +282,15 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   const valImages = temperatures.length * (val + tuneSets.length * val);
   const outTest = opts.outData.reduce((a, d) => a + d.size - val, 0);
   // The in-distribution test split is scored once per distinct chosen setting; assume one until the search is done.
-  const ctx: Context = { opts, session, spec, jobs, progress: new ProgressTracker(valImages + opts.inData.size - val + outTest, opts.onProgress), scored: 0, oneAtATime: report.batch.mode === 'fixed' };
+  const ctx: Context = { ...setup, progress: new ProgressTracker(valImages + opts.inData.size - val + outTest, opts.onProgress), scored: 0 };
   const valRange: Range = { start: 0, end: val };
 
   // One gradient pass per T: the ε grid rides on the graph's ε-vector input.
   const grids = new Map<string, GridCell[]>();
   for (const T of temperatures) {
-    const inVal = await score(ctx, opts.inData, valRange, T, epsilons, 'search', `search T=${T} ${opts.inData.name}`);
+    const inVal = await score(ctx, { data: opts.inData, range: valRange, T, eps: epsilons, kind: 'search', phase: `search T=${T} ${opts.inData.name}` });
     for (const d of tuneSets) {
-      const outVal = await score(ctx, d, valRange, T, epsilons, 'search', `search T=${T} ${d.name}`);
+      const outVal = await score(ctx, { data: d, range: valRange, T, eps: epsilons, kind: 'search', phase: `search T=${T} ${d.name}` });
       grids.set(d.name, [...(grids.get(d.name) ?? []), ...gridFor(inVal, outVal, T, epsilons)]);
     }
   }
@@ -289,10 +305,10 @@ async function runSearch(opts: EvaluateOptions, search: SearchOptions, session: 
   for (const d of opts.outData) {
     const { temperature: T, epsilon: eps } = chosen.get(d.name)!;
     const key = `T=${T},eps=${eps}`;
-    inScores[key] ??= await score(ctx, opts.inData, { start: val, end: opts.inData.size }, T, [eps], 'test', `test ${opts.inData.name}`);
-    const s = await score(ctx, d, { start: val, end: d.size }, T, [eps], 'test', `test ${d.name}`);
+    inScores[key] ??= await score(ctx, { data: opts.inData, range: { start: val, end: opts.inData.size }, T, eps: [eps], kind: 'test', phase: `test ${opts.inData.name}` });
+    const s = await score(ctx, { data: d, range: { start: val, end: d.size }, T, eps: [eps], kind: 'test', phase: `test ${d.name}` });
     outScores.push(s);
     results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores[key], s, 0), grid: grids.get(search.tuneOn ?? d.name) });
   }
-  return finish(ctx, inScores, outScores, results, report, started);
+  return finish(ctx, inScores, outScores, results);
 }

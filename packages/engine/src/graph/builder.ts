@@ -38,6 +38,7 @@ export class GraphBuilder {
   }
 
   /** Emits one node and returns its output names. */
+  // eslint-disable-next-line @typescript-eslint/max-params -- a node's own fields, in the order ONNX lists them
   node(op: string, inputs: string[], attrs: Record<string, AttrInput | undefined> = {}, outputs: number | string[] = 1, domain = ''): string[] {
     const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(op.toLowerCase())) : outputs;
     const converted: Record<string, Attr> = {};
@@ -104,6 +105,7 @@ export class GraphBuilder {
   reduceSum = (x: string, axes: number[], keepdims = true) => this.reduce('ReduceSum', x, axes, keepdims);
 
   /** Slice along axes with static starts/ends/steps. */
+  // eslint-disable-next-line @typescript-eslint/max-params -- the inputs of ONNX Slice, in its order
   slice(x: string, starts: number[], ends: number[], axes: number[], steps?: number[]): string {
     const inputs = [x, this.ints(starts), this.ints(ends), this.ints(axes)];
     if (steps) inputs.push(this.ints(steps));

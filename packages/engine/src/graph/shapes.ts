@@ -105,7 +105,16 @@ function axesOf(node: Node, ins: (ValueType | undefined)[], inputIndex: number):
   return v?.map(Number);
 }
 
-function poolOut(inDim: Dim, k: number, s: number, d: number, pb: number, pe: number, ceil: boolean): Dim {
+/** One spatial axis of a window: kernel size, stride, dilation and the padding before and after. */
+interface WindowAxis {
+  k: number;
+  s: number;
+  d: number;
+  pb: number;
+  pe: number;
+}
+
+function poolOut(inDim: Dim, { k, s, d, pb, pe }: WindowAxis, ceil: boolean): Dim {
   if (!isNum(inDim)) return `${inDim}'`;
   const span = inDim + pb + pe - d * (k - 1) - 1;
   let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
@@ -123,8 +132,9 @@ export function spatialOut(node: Node, inSpatial: Dim[], kernel: number[], ceil 
   const pads = attrInts(node, 'pads', Array(2 * n).fill(0));
   return inSpatial.map((d, i) => {
     if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return isNum(d) ? Math.ceil(d / strides[i]) : d;
-    if (autoPad === 'VALID') return poolOut(d, kernel[i], strides[i], dil[i], 0, 0, false);
-    return poolOut(d, kernel[i], strides[i], dil[i], pads[i], pads[i + n], ceil);
+    const axis = { k: kernel[i], s: strides[i], d: dil[i] };
+    if (autoPad === 'VALID') return poolOut(d, { ...axis, pb: 0, pe: 0 }, false);
+    return poolOut(d, { ...axis, pb: pads[i], pe: pads[i + n] }, ceil);
   });
 }
 

@@ -1,5 +1,6 @@
 // compileOdin: turns a classifier into one ONNX graph computing logits, MSP, energy, and ODIN scores for an ε sweep.
 import { buildGradient } from '../autodiff/driver.ts';
+import type { Provider } from '../autodiff/rule.ts';
 import { WEBGPU_OPS } from '../autodiff/ops.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import { cloneModel } from '../graph/ir.ts';
@@ -33,6 +34,11 @@ export interface OdinCompileOptions {
   logits?: string;
   /** [height, width] for an input whose spatial dims are dynamic (`?` or a symbol); must match fixed ones. */
   inputSize?: [number, number] | number[];
+  /**
+   * The execution provider the graph is compiled for (autodiff/rule.ts's Provider): 'cpu' and 'cuda' get
+   * onnxruntime-specific gradient formulations; the default, 'portable', runs on every backend, WebGPU included.
+   */
+  provider?: Provider;
 }
 
 export interface OdinCompileReport {
@@ -134,7 +140,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
 
   // image -> (image - mean) / std -> the model's own input.
   const image: ValueInfo = { name: ODIN_IO.inputs.image, dtype: 'float32', shape: imageShape };
-  normalize(b, image.name, modelInput, norm, layout, input.shape!.length);
+  normalize(b, { from: image.name, to: modelInput }, norm, channelBroadcastDims(norm, layout, input.shape!.length));
   const logitInputs = new Set(ancestorNodes(g.nodes, logitsName).flatMap((n) => n.inputs));
   const used = g.inputs.filter((v) => v.name !== modelInput && logitInputs.has(v.name)).map((v) => v.name);
   if (used.length)
@@ -162,7 +168,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const onehot = b.cast(b.op('Equal', [b.unsqueeze(out.prediction, [1]), classes]), 'float32');
   const pT = b.op('Softmax', [b.div(L, T)], { axis: -1 });
   const dL = b.div(b.sub(pT, onehot), T);
-  const grad = buildGradient(model, { seeds: [{ of: L, grad: dL }], wrt: [image.name], types, prefix: 'odin/grad/' }).get(image.name)!;
+  const grad = buildGradient(model, { seeds: [{ of: L, grad: dL }], wrt: [image.name], types, prefix: 'odin/grad/', provider: options.provider }).get(image.name)!;
 
   // s(g) = +1 where g ≥ 0, else −1; x'_e = x − ε_e·s(g), stacked as a batch of E·N.
   const sign = b.where(b.op('GreaterOrEqual', [grad, b.scalar(0)]), b.scalar(1), b.scalar(-1));
@@ -171,7 +177,7 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const perturbed = b.sub(b.unsqueeze(image.name, [0]), b.mul(epsColumn, b.unsqueeze(sign, [0])));
   const restShape = b.op('Slice', [b.shape(image.name), b.ints([1]), b.ints([rank]), b.ints([0])]);
   const stacked = b.reshape(perturbed, b.op('Concat', [b.ints([-1]), restShape], { axis: 0 }));
-  const L2 = duplicate(b, forward, image.name, stacked, L);
+  const L2 = duplicate(b, forward, { from: image.name, to: stacked }, L);
   const odinFlat = b.reduce('ReduceMax', b.op('Softmax', [b.div(L2, T)], { axis: -1 }), [1], false);
   const byEps = b.reshape(odinFlat, b.op('Concat', [b.shape(ODIN_IO.inputs.epsilon), b.ints([-1])], { axis: 0 }));
   renameValue(g, b.transpose(byEps, [1, 0]), out.odin);
@@ -214,13 +220,18 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   };
 }
 
-/** Emits (image − mean)/std into `target`, the model's original input name, ahead of the model's nodes. */
-function normalize(b: GraphBuilder, image: string, target: string, norm: Normalization, layout: string, rank: number): void {
+/** A value name replaced by another. */
+interface Substitution {
+  from: string;
+  to: string;
+}
+
+/** Emits (image − mean)/std from the image (`from`) into the model's original input (`to`), ahead of the model's nodes; `dims` broadcast the channels. */
+function normalize(b: GraphBuilder, { from: image, to: target }: Substitution, norm: Normalization, dims: number[]): void {
   const start = b.graph.nodes.length;
   if (norm.mean.every((v) => v === 0) && norm.std.every((v) => v === 1)) {
     b.node('Identity', [image], {}, [target]);
   } else {
-    const dims = channelBroadcastDims(norm, layout, rank);
     const { mean, std } = perChannel(norm);
     b.node('Div', [b.sub(image, b.constant(f32(mean, dims), 'mean')), b.constant(f32(std, dims), 'std')], {}, [target]);
   }
@@ -264,7 +275,7 @@ function ancestorNodes(nodes: Node[], target: string): Node[] {
 }
 
 /** Re-emits `nodes` with `from` replaced by `to` and fresh names for every produced value; returns the copy of `target`. */
-function duplicate(b: GraphBuilder, nodes: Node[], from: string, to: string, target: string): string {
+function duplicate(b: GraphBuilder, nodes: Node[], { from, to }: Substitution, target: string): string {
   const map = new Map([[from, to]]);
   for (const n of nodes) {
     const outputs = n.outputs.map((o) => {

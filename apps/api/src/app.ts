@@ -44,6 +44,8 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
   const db = createDb(databaseUrl);
   const boss = await startBoss(databaseUrl, config);
   const base = { db, blobs: new BlobStore(join(config.dataDir, 'blobs')), config, queue: bossQueue(boss) };
+  const abandoned = await base.blobs.removeAbandonedUploads();
+  if (abandoned) log(`api: removed ${abandoned} partial upload${abandoned === 1 ? '' : 's'} left by a stopped process`);
   const worker = config.worker ? await startWorker(base, databaseUrl, boss, log) : undefined;
   if (config.demo) await seedDemo(createServices(base), log);
   const schema = await createSchema();

@@ -1,7 +1,9 @@
 // Entry point of `npm run api`: configuration from the environment, then the API until SIGINT/SIGTERM.
 import { loadConfig, ConfigError } from './config.ts';
 import { startApi } from './app.ts';
+import { survivePgBossConnectionLoss } from './db/connection-errors.ts';
 
+survivePgBossConnectionLoss((l) => console.error(`api: ${l}`));
 try {
   const api = await startApi(loadConfig());
   for (const signal of ['SIGINT', 'SIGTERM'] as const)

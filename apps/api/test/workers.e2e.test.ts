@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { data, registerDataset, registerModel, spawnApi, waitForRun, type ApiProcess } from './support/api-process.ts';
 import { evaluateNpy, tempDir, writeNpy } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { expectEveryScoreOnce, resultsOf, runResults, storedBatches, type StoredBatch } from './support/run-checks.ts';
 import { spawnWorker, WORKER_READY, type WorkerProcess } from './support/worker-process.ts';
 
 const MODEL = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
@@ -29,16 +30,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     await sleep(100);
   }
 }
-
-interface ResultView {
-  threshold: number;
-  baselineThreshold: number;
-  nIn: number;
-  nOut: number;
-  odin: { auroc: number; fprAt95Tpr: number; detectionError: number };
-  baseline: { auroc: number; fprAt95Tpr: number };
-}
-const RESULT = 'threshold baselineThreshold nIn nOut odin { auroc fprAt95Tpr detectionError } baseline { auroc fprAt95Tpr }';
 
 describe('workers at scale', () => {
   let dir: string;
@@ -92,38 +83,13 @@ describe('workers at scale', () => {
         sets === 'small' ? { m: ids.model, i: ids.in, o: [ids.out] } : { m: ids.model, i: ids.bigIn, o: [ids.bigOut] },
       )
     ).startRun.id;
-  const results = async (id: string) => (await data<{ run: { results: ResultView[] } }>(api.url, `query($id: ID!) { run(id: $id) { results { ${RESULT} } } }`, { id })).run.results;
-  const expected = (): ResultView[] => {
-    const r = reference.results[0];
-    return [
-      {
-        threshold: r.odin.threshold,
-        baselineThreshold: r.baseline.threshold,
-        nIn: N,
-        nOut: N,
-        odin: { auroc: r.odin.auroc, fprAt95Tpr: r.odin.fpr_at_95_tpr, detectionError: r.odin.detection_error },
-        baseline: { auroc: r.baseline.auroc, fprAt95Tpr: r.baseline.fpr_at_95_tpr },
-      },
-    ];
-  };
-  const batches = async (runId: string) =>
-    (await sql.query<{ id: string; job: string; start: number; n: number }>('SELECT id, job, start, cardinality(ids) AS n FROM score_batch WHERE run_id = $1 ORDER BY id', [runId])).rows;
+  const results = (id: string) => runResults(api.url, id);
+  const expected = () => resultsOf(reference);
+  const batches = (runId: string) => storedBatches(sql, runId);
   const shards = async (runId: string) =>
     (await sql.query<{ id: string; status: string; worker_id: string | null; job: string; start: number; stop: number }>('SELECT id, status, worker_id, job, start, stop FROM run_shard WHERE run_id = $1 ORDER BY job, start', [runId])).rows;
-  const batchesIn = (rows: Awaited<ReturnType<typeof batches>>, s: { job: string; start: number; stop: number }) => rows.filter((b) => b.job === s.job && b.start >= s.start && b.start < s.stop);
-  /** Every batch window exactly once and every sample exactly once (counted one by one), of a run over two sets of `n`; returns its batches. */
-  const expectComplete = async (runId: string, n = N) => {
-    const rows = await batches(runId);
-    const windows = 2 * Math.ceil(n / BATCH);
-    expect(rows).toHaveLength(windows);
-    expect(new Set(rows.map((r) => `${r.job}@${r.start}`)).size).toBe(windows);
-    const { rows: counts } = await sql.query<{ all: number; distinct: number }>(
-      'SELECT count(*)::int AS all, count(DISTINCT (b.dataset_id, i))::int AS distinct FROM score_batch b, unnest(b.indices) i WHERE b.run_id = $1',
-      [runId],
-    );
-    expect(counts[0]).toEqual({ all: 2 * n, distinct: 2 * n });
-    return rows;
-  };
+  const batchesIn = (rows: StoredBatch[], s: { job: string; start: number; stop: number }) => rows.filter((b) => b.job === s.job && b.start >= s.start && b.start < s.stop);
+  const expectComplete = (runId: string, n = N) => expectEveryScoreOnce(sql, runId, { n, batchSize: BATCH });
 
   it('shares a run between two standalone workers and the API’s in-process worker, with the single-process result; a rerun reuses the cached graph', async () => {
     const env = { ODIN_SHARD_SIZE: '64' };

@@ -1,7 +1,7 @@
 // Content-addressed blob store under the data folder: files named by their sha256, written atomically.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +18,16 @@ export class BlobDigestMismatchError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export class BlobStore {
   constructor(readonly root: string) {}
@@ -41,7 +51,8 @@ export class BlobStore {
   async put(body: Readable, opts: { limit?: number; expectedSha256?: string } = {}): Promise<{ sha256: string; size: number }> {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, randomUUID());
+    // Named by the writing process, so that a later start can tell a killed writer's leftovers from live uploads.
+    const tmp = join(tmpDir, `${process.pid}.${randomUUID()}`);
     const hash = createHash('sha256');
     let size = 0;
     const limit = opts.limit ?? Infinity;
@@ -66,6 +77,14 @@ export class BlobStore {
       await rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  /** Removes the partial files of uploads whose process is gone (killed mid-upload); returns how many. */
+  async removeAbandonedUploads(): Promise<number> {
+    const names = await readdir(join(this.root, 'tmp')).catch(() => []);
+    const abandoned = names.filter((name) => !isRunning(Number(name.split('.')[0])));
+    await Promise.all(abandoned.map((name) => rm(join(this.root, 'tmp', name), { force: true })));
+    return abandoned.length;
   }
 
   /** Stores bytes already in memory (e.g. a compiled graph). */

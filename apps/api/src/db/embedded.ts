@@ -52,13 +52,13 @@ async function clearStaleLock(databaseDir: string): Promise<void> {
   throw new Error(`Postgres (PID ${pid}) is already running on ${databaseDir}: is another API using this data folder (ODIN_DATA_DIR)?`);
 }
 
-/** Starts (initialising on first use) a Postgres cluster in `dir`, recovering by itself after a crash. */
-export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+/** Starts (initialising on first use) a Postgres cluster in `dir` on `port` (default: a free one), recovering by itself after a crash. */
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}, port?: number): Promise<EmbeddedDatabase> {
   await mkdir(dir, { recursive: true });
   // Postgres runs as its own user (createPostgresUser), which must be able to reach its folder.
   await chmod(dir, 0o755);
   const databaseDir = join(dir, 'pg18');
-  const port = await freePort();
+  port ??= await freePort();
   const recent: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,

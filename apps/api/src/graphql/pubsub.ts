@@ -35,17 +35,62 @@ export function throttled(publish: (runId: string) => void, intervalMs: number) 
   };
 }
 
-/** LISTENs on the database and publishes each run's updates, throttled; returns the stop function. */
-export async function listenForRunUpdates(databaseUrl: string, log: (line: string) => void, intervalMs = 1000): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  const throttle = throttled((runId) => pubSub.publish(RUN_UPDATED_TOPIC, runId), intervalMs);
-  client.on('notification', (n) => n.channel === RUN_UPDATED_CHANNEL && n.payload && throttle.push(n.payload));
-  // NOTE: a lost connection is not re-established; subscribers then hear nothing until the API restarts.
-  client.on('error', (e) => log(`api: the LISTEN connection failed: ${e.message}`));
-  await client.connect();
-  await client.query(`LISTEN ${RUN_UPDATED_CHANNEL}`);
+/**
+ * LISTENs on the database and publishes each run's updates, throttled; returns the stop function. A lost connection
+ * (a Postgres restart) is re-established, retrying every `retryMs`, and every run is then published once, since
+ * notifications sent meanwhile were missed.
+ */
+export async function listenForRunUpdates(databaseUrl: string, log: (line: string) => void, o: { intervalMs?: number; retryMs?: number } = {}): Promise<() => Promise<void>> {
+  const throttle = throttled((runId) => pubSub.publish(RUN_UPDATED_TOPIC, runId), o.intervalMs ?? 1000);
+  // The runs notified lately, most recent last: the ones to publish again after a reconnect.
+  const recent = new Set<string>();
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on('notification', (n) => {
+      if (n.channel !== RUN_UPDATED_CHANNEL || !n.payload) return;
+      recent.delete(n.payload);
+      recent.add(n.payload);
+      if (recent.size > 1000) recent.delete(recent.values().next().value!);
+      throttle.push(n.payload);
+    });
+    c.on('error', (e) => log(`api: the LISTEN connection failed: ${e.message}`));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${RUN_UPDATED_CHANNEL}`);
+    } catch (e) {
+      void c.end().catch(() => {});
+      throw e;
+    }
+    if (stopped) return void (await c.end());
+    client = c;
+    c.on('end', () => {
+      if (stopped) return;
+      client = undefined;
+      log('api: the LISTEN connection was lost; reconnecting');
+      reconnect();
+    });
+  };
+  const reconnect = () => {
+    retry = setTimeout(() => {
+      connect().then(
+        () => {
+          log('api: the LISTEN connection is back');
+          for (const runId of recent) throttle.push(runId);
+        },
+        () => !stopped && reconnect(),
+      );
+    }, o.retryMs ?? 1000);
+  };
+
+  await connect();
   return async () => {
+    stopped = true;
+    clearTimeout(retry);
     throttle.close();
-    await client.end();
+    await client?.end();
   };
 }

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { BlobStore } from '../blobs/store.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
+import { survivePgBossConnectionLoss } from '../db/connection-errors.ts';
 import { migrate } from '../db/migrate.ts';
 import { bossQueue, startBoss } from './queue.ts';
 import { startWorker } from './start.ts';
 
+survivePgBossConnectionLoss((l) => console.error(`worker: ${l}`));
 try {
   const loaded = loadConfig();
   if (!loaded.databaseUrl) throw new ConfigError('Invalid configuration:\n  DATABASE_URL is required for a standalone worker (the API’s Postgres)');

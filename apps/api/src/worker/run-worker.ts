@@ -8,6 +8,7 @@ import { decodeBatch, encodeCheckpoint } from '../scores/score-batch.ts';
 import { resultRows } from '../scores/results.ts';
 import { createServices, type Base, type Services } from '../services.ts';
 import type { BlobSource } from './blob-source.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import type { CompiledGraph, GraphCache } from './graph-cache.ts';
 import { RUN_QUEUE, SHARD_QUEUE, sendShard, type RunJob, type ShardJob } from './queue.ts';
 import {
@@ -201,7 +202,9 @@ export class RunWorker {
     if (finish) await this.finish(s, runId).catch((e) => this.fail(runId, e));
   }
 
+  /** Fails the run, unless the database went away: then the job fails instead, and pg-boss retries it once it is back. */
   private async fail(runId: string, e: unknown) {
+    if (isConnectionError(e)) throw e;
     const message = e instanceof Error ? e.message : String(e);
     this.log(`worker: run ${runId} failed: ${message}`);
     const { count } = await this.db.run.updateMany({ where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'FAILED', error: message, finishedAt: new Date(), etaSeconds: null } });
@@ -335,7 +338,12 @@ export class RunWorker {
       batchSize: run.batchSize,
       temperature: settings.temperature,
       epsilon: settings.epsilon,
-      search: settings.search && { val: settings.search.validationCount, temperatures: settings.search.temperatures, epsilons: settings.search.epsilons },
+      search: settings.search && {
+        mode: settings.search.mode === 'ID_ONLY' ? 'id-only' : 'ood-validation',
+        val: settings.search.validationCount,
+        temperatures: settings.search.temperatures,
+        epsilons: settings.search.epsilons,
+      },
       resume: jobsFromCheckpoints(stored.map(decodeBatch)),
     });
     if (result.timing.images > 0) this.log(`worker: run ${runId}: the final job scored ${result.timing.images} images no shard had stored`);

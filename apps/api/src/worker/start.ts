@@ -21,6 +21,8 @@ export async function startWorker(base: Base, databaseUrl: string, boss: PgBoss,
   const { config } = base;
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 + 2 * config.concurrency });
+  // An idle client's lost connection: the pool drops it and connects anew on the next query.
+  pool.on('error', (e) => log(`worker: an idle database connection closed: ${e.message}`));
   const blobs = config.apiUrl ? remoteBlobs(base.blobs, config.apiUrl, config.token, log) : localBlobs(base.blobs);
   const worker = new RunWorker({
     base,

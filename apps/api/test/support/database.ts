@@ -8,6 +8,8 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 export interface TestDatabase {
   url: string;
   stop(): Promise<void>;
+  /** Stops the server and starts it again on the same data and port (embedded only; undefined for an external server). */
+  restart?(): Promise<void>;
 }
 
 export async function startTestDatabase(): Promise<TestDatabase> {
@@ -23,12 +25,17 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     return { url: url.toString(), stop: async () => {} };
   }
   const dir = await mkdtemp(join(tmpdir(), 'odin-pg-'));
-  const db = await startEmbeddedPostgres(dir);
+  let db = await startEmbeddedPostgres(dir);
+  const port = Number(new URL(db.url).port);
   return {
     url: db.url,
     stop: async () => {
       await db.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await db.stop();
+      db = await startEmbeddedPostgres(dir, undefined, port);
     },
   };
 }

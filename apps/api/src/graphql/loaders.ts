@@ -1,6 +1,7 @@
 // Per-request DataLoaders: one batched query per relation, whatever the page size.
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
+import { runShardsLoader } from '../resources/run/run-shards.ts';
 import { isUuid } from './ids.ts';
 import type { Dataset, Model, Run, RunResult } from '../generated/prisma/client.ts';
 
@@ -36,6 +37,7 @@ export function createLoaders(db: Db) {
       const rows = await db.runResult.findMany({ where: { runId: { in: [...runIds] } }, orderBy: { position: 'asc' }, omit: { curves: true, histograms: true, grid: true } });
       return groupBy(runIds, rows, (r) => r.runId);
     }),
+    runShards: runShardsLoader(db),
     runResultDetails: byId<Pick<RunResult, 'id' | 'curves' | 'histograms' | 'grid'>>((ids) =>
       db.runResult.findMany({ where: { id: { in: ids } }, select: { id: true, curves: true, histograms: true, grid: true } }),
     ),

@@ -411,6 +411,7 @@ export type Run = {
   /** One per OOD set, once the run has succeeded. */
   results: Array<RunResult>;
   settings: RunSettings;
+  shards: RunShards;
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: RunStatus;
 };
@@ -475,6 +476,21 @@ export type RunSettings = {
   epsilon?: Maybe<Scalars['Float']['output']>;
   search?: Maybe<SearchSettings>;
   temperature?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A run is split into shards that any worker may score; these count them by state. */
+export type RunShards = {
+  __typename?: 'RunShards';
+  done: Scalars['Int']['output'];
+  /** Scored by a worker that reported within the last 10 seconds. */
+  running: Scalars['Int']['output'];
+  /** Taken by a worker that stopped reporting; retried on another worker once its job expires. */
+  stalled: Scalars['Int']['output'];
+  /** The oldest last report among stalled shards. */
+  stalledSince?: Maybe<Scalars['DateTime']['output']>;
+  total: Scalars['Int']['output'];
+  /** Not yet taken by a worker. */
+  waiting: Scalars['Int']['output'];
 };
 
 export type RunStatus =
@@ -647,7 +663,7 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accuracy?: number | null, id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number }, grid?: Array<{ __typename?: 'GridCell', temperature: number, epsilon: number, fprAt95Tpr: number, auroc: number }> | null, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', baseline: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } }, odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } } }, histograms: { __typename?: 'RunHistograms', baseline: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } | null };
+export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accuracy?: number | null, id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, shards: { __typename?: 'RunShards', total: number, waiting: number, running: number, stalled: number, done: number, stalledSince?: string | null }, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number }, grid?: Array<{ __typename?: 'GridCell', temperature: number, epsilon: number, fprAt95Tpr: number, auroc: number }> | null, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', baseline: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } }, odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } } }, histograms: { __typename?: 'RunHistograms', baseline: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } | null };
 
 export type MethodCurvesFieldsFragment = { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } };
 
@@ -991,6 +1007,14 @@ export const RunDocument = new TypedDocumentString(`
   run(id: $id) {
     ...RunRow
     accuracy
+    shards {
+      total
+      waiting
+      running
+      stalled
+      done
+      stalledSince
+    }
     results {
       outDatasetId
       outDataset {

@@ -76,6 +76,14 @@ const RunQuery = graphql(`
     run(id: $id) {
       ...RunRow
       accuracy
+      shards {
+        total
+        waiting
+        running
+        stalled
+        done
+        stalledSince
+      }
       results {
         outDatasetId
         outDataset {

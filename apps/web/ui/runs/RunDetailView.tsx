@@ -11,11 +11,12 @@ import { isActive, runOptions, useCancelRun, useRerun } from '@/lib/queries/runs
 import { EmptyState } from '../common/EmptyState';
 import { Elapsed, LocalTime } from '../common/LocalTime';
 import { Fact } from '../common/Fact';
-import { ErrorState } from '../common/ErrorState';
+import { ErrorState, StaleNotice } from '../common/ErrorState';
 import { PanelSkeleton } from '../common/PanelSkeleton';
 import { ExportMenu } from './ExportMenu';
 import { ResultPanel } from './ResultPanel';
 import { RunProgress } from './RunStatus';
+import { ShardStatus } from './ShardStatus';
 import { settingsLabel } from './settings';
 
 export function RunDetailView({ id }: { id: string }) {
@@ -30,13 +31,14 @@ export function RunDetailView({ id }: { id: string }) {
         <PanelSkeleton rows={8} height={40} />
       </Stack>
     );
-  if (run.isError) return <ErrorState error={run.error} onRetry={() => run.refetch()} />;
+  if (run.isError && !run.data) return <ErrorState error={run.error} onRetry={() => run.refetch()} />;
   const r = run.data;
   if (!r) return <EmptyState title="Run not found" message="It may have been deleted." href="/runs" action="Back to the runs" />;
   const active = isActive(r.status);
   const onError = (error: unknown) => notifications.show({ color: 'red', ...readableError(error) });
   return (
     <Stack data-run={r.id} data-status={r.status}>
+      {run.isError && <StaleNotice error={run.error} />}
       <Group justify="space-between">
         <Title order={2}>
           {r.model.name} on {r.inDataset.name}
@@ -95,6 +97,7 @@ export function RunDetailView({ id }: { id: string }) {
         </SimpleGrid>
         <Stack mt="md">
           <RunProgress status={r.status} progress={r.progress} imagesPerSecond={r.imagesPerSecond} startedAt={r.startedAt} phase={r.phase} detailed />
+          {active && <ShardStatus shards={r.shards} />}
         </Stack>
       </Paper>
       {r.status === 'FAILED' && (

@@ -1,5 +1,5 @@
 // Shards: a run's scoring jobs cut into index ranges, their leases, batch writes that only the lease holder can make, and progress.
-import { chooseSetting, gridFor, jobsFromCheckpoints, type GridCell, type ScoreJobs } from '@odin/engine';
+import { chooseIdOnlySetting, chooseSetting, gridFor, idGridFor, jobsFromCheckpoints, type ScoreJobs } from '@odin/engine';
 import type pg from 'pg';
 import { RUN_UPDATED_CHANNEL } from '../graphql/pubsub.ts';
 import type { StoredSettings } from '../resources/run/run.service.ts';
@@ -46,6 +46,9 @@ export function sliceJob(stage: Stage, datasetId: string, start: number, stop: n
   return shards;
 }
 
+/** The id-only search tunes on the in-distribution validation split alone and tests the OOD sets in full. */
+const idOnly = (st: StoredSettings) => st.search?.mode === 'ID_ONLY';
+
 /** The first stage: every set at (T, ε) for a fixed run; the validation splits over the T×ε grid for a search. */
 export function firstStage(run: RunPlanInput, shardSize: number): ShardPlan[] {
   const { settings: st, batchSize: bs, inDataset, outDatasets } = run;
@@ -55,30 +58,34 @@ export function firstStage(run: RunPlanInput, shardSize: number): ShardPlan[] {
   }
   const { temperatures, epsilons, validationCount: val } = st.search;
   // As evaluate() does: the in-distribution split once per T, then each (distinct) OOD set.
-  return temperatures.flatMap((T) => [inDataset, ...outDatasets].flatMap((d) => sliceJob('search', d.id, 0, val, T, epsilons, bs, shardSize)));
+  const tuneOn = idOnly(st) ? [inDataset] : [inDataset, ...outDatasets];
+  return temperatures.flatMap((T) => tuneOn.flatMap((d) => sliceJob('search', d.id, 0, val, T, epsilons, bs, shardSize)));
 }
 
-/** The setting a search chose for each OOD set, from its stored validation scores, by the engine's own rule. */
-export function chooseSettings(run: RunPlanInput, jobs: ScoreJobs): Map<string, { chosen: GridCell; grid: GridCell[] }> {
+/** The (T, ε) a search chose for each OOD set, from its stored validation scores, by the engine's own rules. */
+export function chooseSettings(run: RunPlanInput, jobs: ScoreJobs): Map<string, { temperature: number; epsilon: number }> {
   const { temperatures, epsilons, validationCount: val } = run.settings.search!;
-  const chosen = new Map<string, { chosen: GridCell; grid: GridCell[] }>();
-  for (const d of run.outDatasets) {
-    const grid = temperatures.flatMap((T) => gridFor(jobs[jobKey(run.inDataset.id, 0, val, T, epsilons)], jobs[jobKey(d.id, 0, val, T, epsilons)], T, epsilons));
-    chosen.set(d.id, { chosen: chooseSetting(grid), grid });
+  const inVal = (T: number) => jobs[jobKey(run.inDataset.id, 0, val, T, epsilons)];
+  if (idOnly(run.settings)) {
+    const chosen = chooseIdOnlySetting(idGridFor(inVal(temperatures[0]), temperatures[0], epsilons));
+    return new Map(run.outDatasets.map((d) => [d.id, chosen]));
   }
+  const chosen = new Map<string, { temperature: number; epsilon: number }>();
+  for (const d of run.outDatasets) chosen.set(d.id, chooseSetting(temperatures.flatMap((T) => gridFor(inVal(T), jobs[jobKey(d.id, 0, val, T, epsilons)], T, epsilons))));
   return chosen;
 }
 
 /** The test stage of a search: each OOD set's test split at its chosen setting, and the in-distribution split once per distinct setting. */
 export function testStage(run: RunPlanInput, jobs: ScoreJobs, shardSize: number): ShardPlan[] {
   const val = run.settings.search!.validationCount;
+  const outStart = idOnly(run.settings) ? 0 : val;
   const seen = new Set<string>();
   const plans: ShardPlan[] = [];
-  for (const [id, { chosen: c }] of chooseSettings(run, jobs)) {
+  for (const [id, c] of chooseSettings(run, jobs)) {
     const key = `${c.temperature}|${c.epsilon}`;
     if (!seen.has(key)) plans.push(...sliceJob('test', run.inDataset.id, val, run.inDataset.size, c.temperature, [c.epsilon], run.batchSize, shardSize));
     seen.add(key);
-    plans.push(...sliceJob('test', id, val, run.outDatasets.find((d) => d.id === id)!.size, c.temperature, [c.epsilon], run.batchSize, shardSize));
+    plans.push(...sliceJob('test', id, outStart, run.outDatasets.find((d) => d.id === id)!.size, c.temperature, [c.epsilon], run.batchSize, shardSize));
   }
   return plans;
 }
@@ -88,7 +95,8 @@ export function expectedImages(run: RunPlanInput, shards: { stage: string; start
   const planned = shards.reduce((a, s) => a + s.stop - s.start, 0);
   const val = run.settings.search?.validationCount;
   if (val === undefined || shards.some((s) => s.stage === 'test')) return planned;
-  return planned + [run.inDataset, ...run.outDatasets].reduce((a, d) => a + d.size - val, 0);
+  const outHeldOut = idOnly(run.settings) ? 0 : val;
+  return planned + run.inDataset.size - val + run.outDatasets.reduce((a, d) => a + d.size - outHeldOut, 0);
 }
 
 /** Stored batches of one shard as the engine's resume state of the shard's own range; undefined when none is stored. */

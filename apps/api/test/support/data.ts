@@ -3,7 +3,7 @@
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, readModel, type EvaluateResult } from '@odin/engine';
+import { evaluate, readModel, type EvaluateOptions, type EvaluateResult } from '@odin/engine';
 import { nodeRuntime, openDataset, openNpy } from '@odin/engine/node';
 import { npyBytes } from '../../src/datasets/test-fixtures.ts';
 
@@ -32,12 +32,12 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** evaluate() in this process on the CPU, one in-distribution and one OOD .npy, at a fixed (T, ε). */
+/** evaluate() in this process on the CPU, one in-distribution and one OOD .npy, at a fixed (T, ε) or with a search. */
 export async function evaluateNpy(
   modelBytes: Uint8Array,
   inPath: string,
   outPath: string,
-  o: { temperature: number; epsilon: number; batchSize: number; threads?: number },
+  o: Pick<EvaluateOptions, 'temperature' | 'epsilon' | 'search' | 'batchSize' | 'threads'>,
 ): Promise<EvaluateResult> {
   return evaluate({ model: readModel(modelBytes), inData: await openNpy(inPath, 'in'), outData: [await openNpy(outPath, 'out')], runtime: nodeRuntime, backend: 'cpu', ...o });
 }

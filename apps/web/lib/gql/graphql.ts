@@ -524,15 +524,24 @@ export type ScoredSample = {
 export type SearchInput = {
   /** Default 21 values from 0 to 0.004. */
   epsilons?: InputMaybe<Array<Scalars['Float']['input']>>;
-  /** Default 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000. */
+  mode?: SearchMode;
+  /** Default 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000; with ID_ONLY one value, default 1000. */
   temperatures?: InputMaybe<Array<Scalars['Float']['input']>>;
-  /** Images held out from the start of every set to tune on (default 1000). */
+  /** Images held out from the start of every set (with ID_ONLY, of the in-distribution set) to tune on (default 1000). */
   validationCount?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** How a search chooses its setting (docs/metrics.md, "Choosing T and ε"). */
+export type SearchMode =
+  /** T fixed (one temperature), the ε with the highest mean ODIN score on held-out in-distribution images; needs no OOD data, and the OOD sets are tested in full. */
+  | 'ID_ONLY'
+  /** The (T, ε) with the lowest FPR at 95% TPR on held-out images of the in-distribution and each OOD set, as in the ODIN paper. */
+  | 'OOD_VALIDATION';
 
 export type SearchSettings = {
   __typename?: 'SearchSettings';
   epsilons: Array<Scalars['Float']['output']>;
+  mode: SearchMode;
   temperatures: Array<Scalars['Float']['output']>;
   /** Images held out from the start of every set to tune on; metrics use the rest. */
   validationCount: Scalars['Int']['output'];

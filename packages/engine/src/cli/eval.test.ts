@@ -1,4 +1,5 @@
-// `odin eval --input NAME`: the named input is the image, for the noise sets' shape and for the compiler.
+// `odin eval --input NAME`: the named input is the image, for the noise sets' shape and for the compiler;
+// `odin eval --search id-only`: ε chosen from held-out in-distribution images alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,11 @@ function twoInputs() {
   return newModel(g, 17);
 }
 
-describe('odin eval --input', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'odin-eval-input-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const odin = (...args: string[]) => spawnSync(process.execPath, [join(ENGINE, 'bin/odin.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+const dir = mkdtempSync(join(tmpdir(), 'odin-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const odin = (...args: string[]) => spawnSync(process.execPath, [join(ENGINE, 'bin/odin.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
 
+describe('odin eval --input', () => {
   it('scores the named image input, with noise sets shaped like it', () => {
     const path = join(dir, 'two.onnx');
     writeFileSync(path, writeModel(twoInputs()));
@@ -44,5 +45,39 @@ describe('odin eval --input', () => {
     const run = odin('eval', '--model', path, '--input', 'image0', '--in', 'uniform:4', '--out', 'gaussian:4', '--no-progress');
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('the model has no input "image0"; its inputs are: aux, x');
+  });
+});
+
+describe('odin eval --search id-only', () => {
+  const path = join(dir, 'search.onnx');
+  writeFileSync(path, writeModel(twoInputs()));
+  const search = (...args: string[]) => odin('eval', '--model', path, '--input', 'x', '--in', 'uniform:30:1', '--out', 'gaussian:20:2', '--val', '10', '--no-progress', ...args);
+
+  it('picks the ε with the highest mean in-distribution score at T = 1000 (or --temperature), and tests the whole OOD set', () => {
+    const run = search('--search', 'id-only', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const [r] = JSON.parse(run.stdout).results;
+    const cells: { temperature: number; epsilon: number; meanScore: number }[] = r.idGrid;
+    expect(cells).toHaveLength(21);
+    const best = cells.reduce((a, c) => (c.meanScore > a.meanScore ? c : a));
+    expect([r.temperature, r.epsilon ?? r.magnitude, r.nOut ?? r.n_out]).toEqual([1000, best.epsilon, 20]);
+    expect(r.grid).toBeUndefined();
+    const atTen = JSON.parse(search('--search', 'id-only', '--temperature', '10', '--json').stdout).results[0];
+    expect(atTen.idGrid.every((c: { temperature: number }) => c.temperature === 10)).toBe(true);
+  });
+
+  it('refuses --magnitude and an unknown mode', () => {
+    expect(search('--search', 'id-only', '--magnitude', '0.001').stderr).toContain('--search id-only chooses ε itself');
+    const bad = search('--search', 'ood-only');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/ood-validation, id-only/);
+  });
+
+  it('keeps the paper search for a bare --search', () => {
+    const run = search('--search', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const [r] = JSON.parse(run.stdout).results;
+    expect(r.grid).toHaveLength(210);
+    expect(r.idGrid).toBeUndefined();
   });
 });

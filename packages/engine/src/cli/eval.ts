@@ -5,7 +5,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { openDataset } from '../data/index.ts';
 import { evaluate } from '../evaluate/index.ts';
-import type { EvaluateResult, SetScores } from '../evaluate/index.ts';
+import type { EvaluateResult, SearchMode, SetScores } from '../evaluate/index.ts';
 import { parseFloatList } from '../odin/model-info.ts';
 import { METADATA, modelInput } from '../odin/input-semantics.ts';
 import { nodeRuntime } from '../runtime/node.ts';
@@ -32,6 +32,7 @@ function channelValues(text: string | undefined, name: string, channels: number 
   return values;
 }
 
+const SEARCH_MODES: SearchMode[] = ['ood-validation', 'id-only'];
 
 async function runtimeFor(backend: Backend): Promise<Runtime> {
   if (backend === 'wasm') return (await import('../runtime/web.ts')).webRuntime;
@@ -49,8 +50,11 @@ export function registerEval(program: Command): void {
     .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata)')
     .option('--temperature <T>', 'ODIN temperature (default 1000)', positiveNumber('--temperature'))
     .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', nonNegativeNumber('--magnitude'))
-    .option('--search', 'tune T and ε on a held-out validation split, as in the paper')
-    .option('--val <n>', 'images held out from each set for --search (default 1000)', positiveInt('--val'))
+    .addOption(
+      new Option('--search [mode]', 'tune on a held-out validation split: ood-validation (T and ε from in-distribution and OOD images, as in the paper) or id-only (ε alone at --temperature, from in-distribution images)')
+        .choices(SEARCH_MODES),
+    )
+    .option('--val <n>', 'images held out for --search: from each set, or with id-only from the in-distribution set (default 1000)', positiveInt('--val'))
     .option('--tune-on <set>', 'with --search: tune on this OOD set only and use its setting for all')
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
     .option('--input-size <H,W>', 'height and width for a model input with dynamic spatial dims (images are resized to it)', inputSizeOption)
@@ -63,8 +67,10 @@ export function registerEval(program: Command): void {
     .option('--scores <dir>', 'write per-sample scores in the reference format')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (opts) => {
-      if (opts.search && (opts.temperature !== undefined || opts.magnitude !== undefined))
+      const search: SearchMode | undefined = opts.search === true ? 'ood-validation' : opts.search;
+      if (search === 'ood-validation' && (opts.temperature !== undefined || opts.magnitude !== undefined))
         throw new CliError('--search chooses T and ε itself; drop --temperature/--magnitude or --search', EXIT.usage);
+      if (search === 'id-only' && opts.magnitude !== undefined) throw new CliError('--search id-only chooses ε itself; drop --magnitude or --search', EXIT.usage);
       if (!opts.search && (opts.val !== undefined || opts.tuneOn !== undefined))
         throw new CliError('--val and --tune-on only apply with --search', EXIT.usage);
       const model = await loadModel(opts.model);
@@ -108,7 +114,7 @@ export function registerEval(program: Command): void {
           logits: opts.logits,
           threads: opts.threads,
           fit: opts.fit,
-          search: opts.search ? { val: opts.val, tuneOn: opts.tuneOn } : undefined,
+          search: search && { mode: search, val: opts.val, tuneOn: opts.tuneOn, temperatures: search === 'id-only' && opts.temperature !== undefined ? [opts.temperature] : undefined },
           onProgress: bar.update,
         });
       } catch (e) {

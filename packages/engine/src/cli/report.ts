@@ -42,7 +42,7 @@ function metricsJson(m: OodMetrics) {
 
 export { metricsJson };
 
-/** The --json document: `{model, in, n_in, results: [{out, n_out, temperature, magnitude, baseline, odin, grid?}]}`. */
+/** The --json document: `{model, in, n_in, results: [{out, n_out, temperature, magnitude, baseline, odin, grid?, idGrid?}]}`. */
 export function toJson(modelArg: string, inArg: string, outArgs: string[], result: EvaluateResult) {
   return {
     model: modelArg,
@@ -58,6 +58,7 @@ export function toJson(modelArg: string, inArg: string, outArgs: string[], resul
       baseline: metricsJson(r.baseline),
       odin: metricsJson(r.odin),
       ...(r.grid ? { grid: r.grid } : {}),
+      ...(r.idGrid ? { idGrid: r.idGrid } : {}),
     })),
     timing: result.timing,
   };

@@ -3,7 +3,7 @@ import { writeModel } from '../graph/onnx-io.ts';
 import type { Model } from '../graph/ir.ts';
 import { computeOodMetrics } from '../metrics/index.ts';
 import type { OodCurves, OodMetrics } from '../metrics/index.ts';
-import { ODIN_IO, compileOdin } from '../odin/compile.ts';
+import { ODIN_IO, compileOdin, providerFor } from '../odin/compile.ts';
 import type { OdinCompileReport } from '../odin/compile.ts';
 import { METADATA } from '../odin/input-semantics.ts';
 import { parseInputSpec } from '../preprocess/input-spec.ts';
@@ -14,18 +14,26 @@ import { ProgressTracker } from './progress.ts';
 import type { ProgressListener } from './progress.ts';
 import { CancelledError, emptyScores, scoreDataset } from './score.ts';
 import type { ScoreCheckpoint, SetScores } from './score.ts';
-import { DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, chooseSetting, gridFor } from './search.ts';
-import type { GridCell } from './search.ts';
+import { DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, chooseIdOnlySetting, chooseSetting, gridFor, idGridFor } from './search.ts';
+import type { GridCell, IdGridCell } from './search.ts';
 
 /** The reference code's defaults. */
 export const DEFAULT_TEMPERATURE = 1000;
 export const DEFAULT_MAGNITUDE = 0.0014;
 
+/**
+ * 'ood-validation' (the paper's): the (T, ε) with the lowest FPR95 on held-out images of the in-distribution and OOD sets.
+ * 'id-only' (Generalized ODIN's): T fixed, the ε with the highest mean ODIN score on held-out in-distribution images; no OOD data.
+ */
+export type SearchMode = 'ood-validation' | 'id-only';
+
 export interface SearchOptions {
-  /** Images held out from the start of each set for tuning (default 1000). */
+  mode?: SearchMode;
+  /** Images held out from the start of each set for tuning (default 1000); with 'id-only', of the in-distribution set only. */
   val?: number;
   /** Tune once on this OOD set (its name) and use the setting for all, as the paper does with iSUN. */
   tuneOn?: string;
+  /** With 'id-only', the one fixed T (default [1000]). */
   temperatures?: number[];
   epsilons?: number[];
 }
@@ -113,6 +121,8 @@ export interface OodResult {
   odin: MethodResult;
   /** FPR95 and AUROC of ODIN for every (T, ε) tried, with --search. */
   grid?: GridCell[];
+  /** The mean in-distribution ODIN score at every ε tried, with the id-only search. */
+  idGrid?: IdGridCell[];
 }
 
 export interface EvaluateResult {
@@ -136,7 +146,14 @@ interface Range {
 /** Runs the evaluation. Progress goes to onProgress; cancel with the signal, resume with `resume`. */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const started = performance.now();
-  const { model: compiled, report } = compileOdin(opts.model, { mean: opts.mean, std: opts.std, input: opts.input, logits: opts.logits, inputSize: opts.inputSize });
+  const { model: compiled, report } = compileOdin(opts.model, {
+    mean: opts.mean,
+    std: opts.std,
+    input: opts.input,
+    logits: opts.logits,
+    inputSize: opts.inputSize,
+    provider: providerFor(opts.backend),
+  });
   // The compiled graph's image input has the model input's shape; look it up by the contract's name,
   // as compileOdin renames a model input that is itself called "image".
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
@@ -144,7 +161,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads });
   const setup: Setup = { opts, session, spec, jobs: { ...(opts.resume ?? {}) }, report, started, oneAtATime: report.batch.mode === 'fixed' };
   try {
-    return await (opts.search ? runSearch(setup, opts.search) : runFixed(setup));
+    if (!opts.search) return await runFixed(setup);
+    return await (opts.search.mode === 'id-only' ? runIdOnlySearch(setup, opts.search) : runSearch(setup, opts.search));
   } catch (e) {
     if (e instanceof CancelledError) throw new CancelledError(setup.jobs);
     throw e;
@@ -255,16 +273,42 @@ async function runFixed(setup: Setup) {
   const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
   const ctx: Context = { ...setup, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
-  const all = (d: Dataset): Range => ({ start: 0, end: d.size });
-  const inScores = await score(ctx, { data: opts.inData, range: all(opts.inData), T, eps: [eps], kind: 'test', phase: `score ${opts.inData.name}` });
+  const inScores = await score(ctx, { data: opts.inData, range: { start: 0, end: opts.inData.size }, T, eps: [eps], kind: 'test', phase: `score ${opts.inData.name}` });
+  const { outScores, results } = await scoreWholeOutSets(ctx, inScores, { T, eps, phase: 'score' });
+  return finish(ctx, { [`T=${T}`]: inScores }, outScores, results);
+}
+
+/** Every OOD set in full at one (T, ε), with its metrics against the in-distribution test scores. */
+async function scoreWholeOutSets(ctx: Context, inScores: SetScores, { T, eps, phase }: { T: number; eps: number; phase: string }) {
   const outScores: SetScores[] = [];
   const results: OodResult[] = [];
-  for (const d of opts.outData) {
-    const s = await score(ctx, { data: d, range: all(d), T, eps: [eps], kind: 'test', phase: `score ${d.name}` });
+  for (const d of ctx.opts.outData) {
+    const s = await score(ctx, { data: d, range: { start: 0, end: d.size }, T, eps: [eps], kind: 'test', phase: `${phase} ${d.name}` });
     outScores.push(s);
     results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores, s, 0) });
   }
-  return finish(ctx, { [`T=${T}`]: inScores }, outScores, results);
+  return { outScores, results };
+}
+
+/** The id-only search: ε from held-out in-distribution images alone; the OOD sets are only tested, in full. */
+async function runIdOnlySearch(setup: Setup, search: SearchOptions) {
+  const { opts } = setup;
+  const val = search.val ?? 1000;
+  const temperatures = search.temperatures ?? [DEFAULT_TEMPERATURE];
+  const epsilons = search.epsilons ?? DEFAULT_EPSILONS;
+  if (temperatures.length !== 1) throw new RangeError(`the id-only search keeps T fixed; give one temperature, not ${temperatures.length}`);
+  if (search.tuneOn !== undefined) throw new RangeError('--tune-on names an OOD set to tune on; the id-only search uses none');
+  if (opts.inData.size <= val) throw new RangeError(`${opts.inData.name} has ${opts.inData.size} images, but --val holds out ${val} for tuning; use a smaller --val or a larger set`);
+  const [T] = temperatures;
+  const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
+  const ctx: Context = { ...setup, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
+
+  const inVal = await score(ctx, { data: opts.inData, range: { start: 0, end: val }, T, eps: epsilons, kind: 'search', phase: `search T=${T} ${opts.inData.name}` });
+  const idGrid = idGridFor(inVal, T, epsilons);
+  const { epsilon: eps } = chooseIdOnlySetting(idGrid);
+  const inScores = await score(ctx, { data: opts.inData, range: { start: val, end: opts.inData.size }, T, eps: [eps], kind: 'test', phase: `test ${opts.inData.name}` });
+  const { outScores, results } = await scoreWholeOutSets(ctx, inScores, { T, eps, phase: 'test' });
+  return finish(ctx, { [`T=${T},eps=${eps}`]: inScores }, outScores, results.map((r) => ({ ...r, idGrid })));
 }
 
 async function runSearch(setup: Setup, search: SearchOptions) {

@@ -32,3 +32,22 @@ export function chooseSetting(grid: GridCell[]): GridCell {
     (a, b) => a.fpr_at_95_tpr - b.fpr_at_95_tpr || b.auroc - a.auroc || a.temperature - b.temperature || a.epsilon - b.epsilon,
   )[0];
 }
+
+/** The mean ODIN score of the in-distribution validation images at one ε (T fixed), for the ID-only search. */
+export interface IdGridCell {
+  temperature: number;
+  epsilon: number;
+  meanScore: number;
+}
+
+/** The mean ODIN score of the in-distribution validation images at each ε of one run at temperature T. */
+export function idGridFor(inVal: SetScores, T: number, epsilons: number[]): IdGridCell[] {
+  if (inVal.odin.length === 0) throw new Error('no in-distribution validation images were scored (all skipped?)');
+  return epsilons.map((epsilon, e) => ({ temperature: T, epsilon, meanScore: inVal.odin.reduce((a, r) => a + r[e], 0) / inVal.odin.length }));
+}
+
+/** ID-only rule (as Generalized ODIN): the highest mean in-distribution score; ties go to the smaller ε. */
+export function chooseIdOnlySetting(grid: IdGridCell[]): IdGridCell {
+  if (grid.length === 0) throw new Error('the search grid is empty');
+  return [...grid].sort((a, b) => b.meanScore - a.meanScore || a.epsilon - b.epsilon)[0];
+}

@@ -8,12 +8,13 @@ import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection
 import { decodeBatch } from '../../scores/score-batch.ts';
 import type { Services } from '../../services.ts';
 import type { StartRunInput } from './run.input.ts';
-import { RunOrder, type Backend, type HardestSamples, type Run, type RunResult, type RunSettings, type RunStatus, type ScoredSample } from './run.type.ts';
+import { RunOrder, SearchMode, type Backend, type HardestSamples, type Run, type RunResult, type RunSettings, type RunStatus, type ScoredSample } from './run.type.ts';
 
 export interface StoredSettings {
   temperature?: number;
   epsilon?: number;
-  search?: { temperatures: number[]; epsilons: number[]; validationCount: number };
+  /** mode is absent in runs stored before the ID-only search existed: those are OOD_VALIDATION. */
+  search?: { mode?: SearchMode; temperatures: number[]; epsilons: number[]; validationCount: number };
 }
 
 export const DEFAULT_BATCH_SIZE = 64;
@@ -22,7 +23,7 @@ const ACTIVE: RunStatus[] = ['QUEUED', 'RUNNING'];
 
 export function toRun(row: RunRow): Run {
   const s = row.settings as StoredSettings;
-  const settings: RunSettings = { temperature: s.temperature ?? null, epsilon: s.epsilon ?? null, search: s.search ?? null };
+  const settings: RunSettings = { temperature: s.temperature ?? null, epsilon: s.epsilon ?? null, search: s.search ? { mode: SearchMode.OOD_VALIDATION, ...s.search } : null };
   return { ...row, settings };
 }
 
@@ -32,13 +33,15 @@ export const toResult = (row: RunResultRow | RunResultSummary): RunResult => row
 function checkSettings(input: StartRunInput): StoredSettings {
   if (input.search) {
     if (input.temperature != null || input.epsilon != null) throw badInput('give either temperature/epsilon or search, not both');
-    const temperatures = input.search.temperatures ?? DEFAULT_TEMPERATURES;
+    const mode = input.search.mode ?? SearchMode.OOD_VALIDATION;
+    const temperatures = input.search.temperatures ?? (mode === SearchMode.ID_ONLY ? [DEFAULT_TEMPERATURE] : DEFAULT_TEMPERATURES);
     const epsilons = input.search.epsilons ?? DEFAULT_EPSILONS;
     const validationCount = input.search.validationCount ?? 1000;
     if (temperatures.length === 0 || temperatures.some((t) => !(t > 0) || !Number.isFinite(t))) throw badInput('search.temperatures must be positive numbers');
+    if (mode === SearchMode.ID_ONLY && temperatures.length !== 1) throw badInput('an ID_ONLY search keeps T fixed: give one temperature');
     if (epsilons.length === 0 || epsilons.some((e) => !(e >= 0) || !Number.isFinite(e))) throw badInput('search.epsilons must be non-negative numbers');
     if (!Number.isInteger(validationCount) || validationCount <= 0) throw badInput('search.validationCount must be a positive integer');
-    return { search: { temperatures, epsilons, validationCount } };
+    return { search: { mode, temperatures, epsilons, validationCount } };
   }
   const temperature = input.temperature ?? DEFAULT_TEMPERATURE;
   const epsilon = input.epsilon ?? DEFAULT_MAGNITUDE;
@@ -61,9 +64,11 @@ export class RunService {
     if (!model.odinCompiles) throw badInput(`model ${model.id} cannot be compiled for ODIN: ${model.odinError}`);
     const sets = await Promise.all([input.inDatasetId, ...input.outDatasetIds].map((id) => this.s.datasets.get(id)));
     const val = settings.search?.validationCount;
+    // An ID_ONLY search holds out in-distribution images only.
+    const heldOut = settings.search?.mode === SearchMode.ID_ONLY ? sets.slice(0, 1) : sets;
     for (const d of sets) {
       if (d.itemCount === 0) throw badInput(`dataset ${d.name} has no items`);
-      if (val !== undefined && d.itemCount <= val)
+      if (val !== undefined && heldOut.includes(d) && d.itemCount <= val)
         throw badInput(`dataset ${d.name} has ${d.itemCount} items, but the search holds out ${val} for tuning; use a smaller validationCount`);
     }
     const backend: Backend = input.backend ?? this.s.config.backend;

@@ -14,8 +14,22 @@ export enum RunOrder {
 }
 registerEnumType(RunOrder, { name: 'RunOrder' });
 
+export enum SearchMode {
+  OOD_VALIDATION = 'OOD_VALIDATION',
+  ID_ONLY = 'ID_ONLY',
+}
+registerEnumType(SearchMode, {
+  name: 'SearchMode',
+  description: 'How a search chooses its setting (docs/metrics.md, "Choosing T and ε").',
+  valuesConfig: {
+    OOD_VALIDATION: { description: 'The (T, ε) with the lowest FPR at 95% TPR on held-out images of the in-distribution and each OOD set, as in the ODIN paper.' },
+    ID_ONLY: { description: 'T fixed (one temperature), the ε with the highest mean ODIN score on held-out in-distribution images; needs no OOD data, and the OOD sets are tested in full.' },
+  },
+});
+
 @ObjectType()
 export class SearchSettings {
+  @Field(() => SearchMode) mode!: SearchMode;
   @Field(() => [Float]) temperatures!: number[];
   @Field(() => [Float]) epsilons!: number[];
   @Field(() => Int, { description: 'Images held out from the start of every set to tune on; metrics use the rest.' }) validationCount!: number;

@@ -11,6 +11,7 @@ import { TokenService } from '../src/resources/token/token.service.ts';
 import { spawnApi, upload } from '../test/support/api-process.ts';
 import { tempDir, writeNpy } from '../test/support/data.ts';
 import { startTestDatabase } from '../test/support/database.ts';
+import { treeCpuSeconds } from './cpu-time.ts';
 import { cloneRun } from './seed-runs.ts';
 
 const RUNS = 10_000;
@@ -37,6 +38,9 @@ interface Round {
   non2xx: number;
   errors: number;
   load: number;
+  /** CPU milliseconds per request of the API process and of Postgres: what the shared machine's noise doesn't change. */
+  apiCpuMs: number;
+  pgCpuMs: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -82,16 +86,22 @@ try {
     for (let round = 0; round < ROUNDS; round++)
       for (const [name, { query }] of Object.entries(QUERIES)) {
         const load = loadavg()[0]!;
+        const cpu = () => [treeCpuSeconds(api.child.pid!), treeCpuSeconds(process.pid, 'postgres')];
+        const [api0, pg0] = cpu();
         const r = await autocannon({ url: `${api.url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query, variables }), connections: CONNECTIONS, duration: SECONDS });
-        (results[name] ??= []).push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, load });
-        console.error(`  round ${round + 1} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, load ${load.toFixed(2)}`);
+        const [api1, pg1] = cpu();
+        const perRequest = (s: number) => (s * 1000) / r.requests.total;
+        (results[name] ??= []).push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, load, apiCpuMs: perRequest(api1 - api0), pgCpuMs: perRequest(pg1 - pg0) });
+        console.error(
+          `  round ${round + 1} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, CPU per request: API ${perRequest(api1 - api0).toFixed(2)} ms, Postgres ${perRequest(pg1 - pg0).toFixed(2)} ms, load ${load.toFixed(2)}`,
+        );
       }
     console.log(`\nGraphQL under load: ${RUNS.toLocaleString('en')} runs, auth on, autocannon ${CONNECTIONS} connections × ${SECONDS} s, median of ${ROUNDS} rounds`);
-    console.log('| query | req/s | p50 ms | p99 ms | non-2xx + errors | load average (1 min) at each round |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| query | req/s | p50 ms | p99 ms | non-2xx + errors | API CPU ms per request | Postgres CPU ms per request | load average (1 min) at each round |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const [name, rounds] of Object.entries(results)) {
       const failed = rounds.reduce((s, r) => s + r.non2xx + r.errors, 0);
-      console.log(`| \`${name}\` | ${median(rounds.map((r) => r.rps)).toFixed(0)} | ${median(rounds.map((r) => r.p50))} | ${median(rounds.map((r) => r.p99))} | ${failed} | ${rounds.map((r) => r.load.toFixed(2)).join(', ')} |`);
+      console.log(`| \`${name}\` | ${median(rounds.map((r) => r.rps)).toFixed(0)} | ${median(rounds.map((r) => r.p50))} | ${median(rounds.map((r) => r.p99))} | ${failed} | ${median(rounds.map((r) => r.apiCpuMs)).toFixed(2)} | ${median(rounds.map((r) => r.pgCpuMs)).toFixed(2)} | ${rounds.map((r) => r.load.toFixed(2)).join(', ')} |`);
     }
   } finally {
     await api.stop();

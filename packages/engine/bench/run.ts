@@ -1,27 +1,37 @@
-// `npm run bench -w packages/engine`: the ODIN throughput table and the metrics benchmark.
-// Flags: --profile adds onnxruntime's per-op-type profile of each compiled graph; --nets=a,b limits the nets;
-// --no-zoo skips the fixture-zoo table.
+// `npm run bench -w packages/engine`: the sustained ODIN/forward table for every net, and the metrics benchmark.
+// Flags: --nets=a,b limits the nets (e.g. --nets=squeezenet,nets/densenet); --provider=portable measures the graph
+// compiled for every backend instead of the CPU's; --profile adds onnxruntime's per-op-type profile of each net's
+// forward pass and ODIN graph; --no-metrics skips the metrics benchmark.
+import { loadavg } from 'node:os';
 import { benchMetrics } from './metrics.ts';
-import { benchOdin, formatOdinTable, formatProfile, profileOdin } from './odin.ts';
-import { benchZoo, formatZooTable } from './zoo.ts';
+import { benchNets } from './nets.ts';
+import { formatProfile, profileOdin } from './profile.ts';
+import { benchSustained, formatSustained } from './sustained.ts';
 
 const args = process.argv.slice(2);
-const nets = args.find((a) => a.startsWith('--nets='))?.slice('--nets='.length).split(',');
+const only = args.find((a) => a.startsWith('--nets='))?.slice('--nets='.length).split(',');
+const nets = benchNets(only);
+const provider = args.includes('--provider=portable') ? 'portable' : 'cpu';
 
-const rows = await benchOdin(nets);
-console.log(formatOdinTable(rows));
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const before = load();
+const rows = [];
+for (const net of nets) {
+  rows.push(await benchSustained(net, provider));
+  process.stderr.write(`${net.name} `);
+}
+process.stderr.write('\n');
+console.log(formatSustained(rows, provider, `${before} before, ${load()} after`));
 
 if (args.includes('--profile'))
-  for (const row of rows)
+  for (const net of nets)
     for (const epsilons of [1, 21]) {
       console.log();
-      console.log(formatProfile(await profileOdin(row.net, epsilons)));
+      console.log(formatProfile(await profileOdin(net, { epsilons, provider })));
     }
 
-console.log();
-if (!args.includes('--no-zoo')) {
-  console.log(formatZooTable(await benchZoo()));
+if (!args.includes('--no-metrics')) {
+  const { name, seconds, n } = await benchMetrics();
   console.log();
+  console.log(`${name}: ${seconds.toFixed(3)} s (n = ${n})`);
 }
-const { name, seconds, n } = await benchMetrics();
-console.log(`${name}: ${seconds.toFixed(3)} s (n = ${n})`);

@@ -5,6 +5,7 @@ import { GraphBuilder } from '../src/graph/builder.ts';
 import type { AttrInput } from '../src/graph/attrs.ts';
 import { emptyGraph, Initializer } from '../src/graph/ir.ts';
 import type { Dim, Model } from '../src/graph/ir.ts';
+import type { Provider } from '../src/autodiff/rule.ts';
 import { newModel } from '../src/graph/onnx-io.ts';
 import { f32, i64 } from '../src/graph/tensor.ts';
 import { centralDifference } from './reference/finite-diff.ts';
@@ -28,6 +29,8 @@ export interface RuleCheck {
   seed?: number;
   /** Finite-difference step. */
   h?: number;
+  /** The provider the gradient is compiled for (default 'portable'). */
+  provider?: Provider;
 }
 
 export interface RuleCheckResult {
@@ -96,7 +99,7 @@ export function checkRule(spec: RuleCheck): RuleCheckResult {
       weights[o] = w;
       return { of: o, grad: b.constant(f32(Array.from(w), probe[o].dims), `w_${o}`) };
     });
-  const grads = buildGradient(model, { seeds, wrt });
+  const grads = buildGradient(model, { seeds, wrt, provider: spec.provider });
   const loss = (f: Record<string, RefTensor>) => {
     const r = run(model, f, Object.keys(weights));
     let s = 0;

@@ -46,7 +46,7 @@ function buildVjp(spec: RuleCheck, weight?: () => number, declared: Record<numbe
     .filter((o) => probe[o].dtype === 'float')
     .map((o) => ({ of: o, grad: b.constant(f32(Array.from({ length: probe[o].data.length }, w), probe[o].dims), `w_${o}`) }));
   const firstGradNode = graph.nodes.length;
-  const grads = buildGradient(model, { seeds, wrt });
+  const grads = buildGradient(model, { seeds, wrt, provider: spec.provider });
   const emitted = new Set(graph.nodes.slice(firstGradNode).map((n) => n.op));
   const outNames = wrt.map((x) => b.op('Identity', [grads.get(x)!]));
   graph.outputs = outNames.map((name) => ({ name, dtype: 'float32' }));

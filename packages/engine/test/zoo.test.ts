@@ -1,11 +1,12 @@
 // The fixture zoo (test/zoo: torchvision architectures exported by export.py with torch.onnx, random weights, 32×32):
-// each compiles; its compiled logits equal the source model's on onnxruntime and PyTorch's; its ODIN scores equal the
-// float64 reference run on the source model.
+// each compiles, for every backend and for onnxruntime's CPU provider; its compiled logits equal the source model's on
+// onnxruntime and PyTorch's; its ODIN scores equal the float64 reference run on the source model.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readModel } from '../src/graph/onnx-io.ts';
+import type { Provider } from '../src/autodiff/rule.ts';
 import { compileOdin } from '../src/odin/compile.ts';
 import { maxAbsDiff, referenceByImage, runCompiled, runSource } from './odin-run.ts';
 
@@ -28,14 +29,20 @@ const SETTINGS = [
 // The same tolerances as the engine's ODIN tests (odin.test.ts).
 const TOL = { logits: 1e-5, torch: 1e-4, msp: 1e-5 };
 
+const PROVIDERS: Provider[] = ['portable', 'cpu'];
+
 /** Nets whose batch stays fixed at 1 (a class token expanded to a constant batch of 1). */
 const FIXED = new Set(['vit_batch1']);
 
 describe.each(Object.entries(ZOO_INDEX.nets))('fixture zoo: %s', (name, net) => {
-  it(`compiles (opset ${net.opset}, ${net.dynamicBatch ? 'dynamic batch' : 'batch 1'}) and scores like onnxruntime, PyTorch and the float64 reference`, async () => {
+  it.each(PROVIDERS)(`compiles for %s (opset ${net.opset}, ${net.dynamicBatch ? 'dynamic batch' : 'batch 1'}) and scores like onnxruntime, PyTorch and the float64 reference`, async (provider) => {
     const bytes = new Uint8Array(readFileSync(resolve(ZOO, `${name}.onnx`)));
     const source = readModel(bytes);
-    const { model, report } = compileOdin(source);
+    const { model, report } = compileOdin(source, { provider });
+    // The CPU graph takes MaxPool's gradient from its Indices; the portable one never emits a CPU-only op.
+    const pools = source.graph.nodes.filter((n) => n.op === 'MaxPool').length;
+    if (provider === 'cpu' && pools > 0) expect(report.ops.ScatterElements).toBeGreaterThan(0);
+    else expect(report.ops.ScatterElements).toBeUndefined();
     expect(report.opset).toBe(Math.max(13, net.opset));
     if (net.opset < 13) expect(report.upgradedFrom).toBe(net.opset);
     expect(report.batch.mode).toBe(net.dynamicBatch ? 'dynamic' : FIXED.has(name) ? 'fixed' : 'rewritten');

@@ -3,6 +3,7 @@ import { GraphBuilder } from '../graph/builder.ts';
 import type { Model, Node } from '../graph/ir.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import type { ShapeMap, ValueType } from '../graph/shapes.ts';
+import type { Provider } from './rule.ts';
 import { isFloat } from '../graph/tensor.ts';
 import { DIFFERENTIABLE_OPS, NON_DIFFERENTIABLE_OPS } from './ops.ts';
 import { RULES } from './rules/index.ts';
@@ -27,6 +28,8 @@ export interface GradientRequest {
   prefix?: string;
   /** Precomputed shapes, when the caller has them. */
   types?: ShapeMap;
+  /** The provider the graph is for (default 'portable'). */
+  provider?: Provider;
 }
 
 const nonDifferentiable = new Set<string>(NON_DIFFERENTIABLE_OPS);
@@ -82,7 +85,7 @@ export function buildGradient(model: Model, req: GradientRequest): Map<string, s
     const rule = (RULES as Record<string, (typeof RULES)[keyof typeof RULES]>)[node.op];
     if (!rule || node.domain !== '') throw new UnsupportedOpError(node.domain ? `${node.domain}.${node.op}` : node.op, node.name);
     const needs = node.inputs.map((i) => i !== '' && relevant.has(i));
-    const dx = checkArity(node, rule({ b, node, x: node.inputs, y: node.outputs, dy, needs, type: typeOf, opset: model.opset }), needs);
+    const dx = checkArity(node, rule({ b, node, x: node.inputs, y: node.outputs, dy, needs, type: typeOf, opset: model.opset, provider: req.provider ?? 'portable' }), needs);
     node.inputs.forEach((input, i) => {
       const g = dx[i];
       if (g && needs[i]) accumulate(input, g);

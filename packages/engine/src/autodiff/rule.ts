@@ -3,6 +3,12 @@ import type { GraphBuilder } from '../graph/builder.ts';
 import type { Node } from '../graph/ir.ts';
 import type { ValueType } from '../graph/shapes.ts';
 
+/**
+ * What a gradient graph is compiled for. 'portable': ops every onnxruntime backend runs, WebGPU included.
+ * 'cpu' / 'cuda': onnxruntime's CPU or CUDA provider, whose faster formulations WebGPU may lack.
+ */
+export type Provider = 'portable' | 'cpu' | 'cuda';
+
 export interface GradContext {
   /** Emits the gradient nodes. */
   b: GraphBuilder;
@@ -19,6 +25,7 @@ export interface GradContext {
   type(name: string): ValueType;
   /** The default-domain opset. */
   opset: number;
+  provider: Provider;
 }
 
 /** Returns one gradient per input, or undefined where the input gets none. */

@@ -1,12 +1,14 @@
 // compileOdin: turns a classifier into one ONNX graph computing logits, MSP, energy, and ODIN scores for an ε sweep.
 import { buildGradient } from '../autodiff/driver.ts';
 import type { Provider } from '../autodiff/rule.ts';
+import type { Backend } from '../runtime/session.ts';
 import { WEBGPU_OPS } from '../autodiff/ops.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import { cloneModel } from '../graph/ir.ts';
 import type { Dim, Graph, Model, Node, ValueInfo } from '../graph/ir.ts';
 import { foldConstants } from '../graph/fold.ts';
 import { pruneDead, renameValue, topoSort } from '../graph/prune.ts';
+import { staticTargets } from '../graph/static-targets.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { f32, i64 } from '../graph/tensor.ts';
 import { inlineDecidedIfs } from '../graph/inline-if.ts';
@@ -69,6 +71,9 @@ export interface OdinCompileReport {
   /** Ops the WebGPU provider lacks: those nodes fall back to the CPU/WASM. */
   webgpuFallbacks: string[];
 }
+
+/** The gradient formulations for a runtime backend: onnxruntime's CPU provider gets its own, every other the portable ones. */
+export const providerFor = (backend: Backend): Provider => (backend === 'cpu' ? 'cpu' : 'portable');
 
 /** The compiled graph's fixed contract (see docs and the README). */
 export const ODIN_IO = {
@@ -192,6 +197,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   g.valueInfo = new Map();
   pruneDead(g);
   topoSort(g);
+  // Then the shape chains that constant targets leave unused go too.
+  if (staticTargets(model) > 0) pruneDead(g);
   model.metadata.set(METADATA.compiled, 'odin');
   writeNormalization(model.metadata, norm.mean, norm.std);
   model.metadata.set(METADATA.logits, headInput);

@@ -5,7 +5,7 @@ import { checkRule, mulberry } from '../../../test/gradcheck.ts';
 import type { InputSpec, RuleCheck } from '../../../test/gradcheck.ts';
 import { ortVjp, vjpAt } from '../../../test/ort-vjp.ts';
 import { buildGradient } from '../driver.ts';
-import { EMITTED_OPS } from '../ops.ts';
+import { CPU_EMITTED_OPS, EMITTED_OPS } from '../ops.ts';
 import type { AttrInput } from '../../graph/attrs.ts';
 import { GraphBuilder } from '../../graph/builder.ts';
 import { emptyGraph } from '../../graph/ir.ts';
@@ -79,9 +79,16 @@ const GLOBAL_CASES: [string, RuleCheck][] = [
   ['GlobalAveragePool 3-D', pool('GlobalAveragePool', [1, 2, 3, 3, 2], {}, 21)],
 ];
 
+/** MaxPool compiled for onnxruntime's CPU provider (Indices + ScatterElements), at the case's opset and at 13 (no reduction). */
+const CPU_MAX_CASES: [string, RuleCheck][] = MAX_CASES.flatMap(([n, s]): [string, RuleCheck][] => [
+  [`${n}, CPU scatter`, { ...s, provider: 'cpu' }],
+  [`${n}, CPU scatter, opset 13`, { ...s, provider: 'cpu', opset: 13 }],
+]);
+
 describe('pooling rules match finite differences', () => {
   it.each([
     ...MAX_CASES.map(([n, s]) => [`MaxPool ${n}`, s] as const),
+    ...CPU_MAX_CASES.map(([n, s]) => [`MaxPool ${n}`, s] as const),
     ...AVG_CASES.map(([n, s]) => [`AveragePool ${n}`, s] as const),
     ...GLOBAL_CASES,
   ])('%s', (_, spec) => {
@@ -111,9 +118,11 @@ function firstMaxCounts(x: number[], [H, W]: number[], k: number[], s: number[],
   return g;
 }
 
-describe('MaxPool and GlobalMaxPool route the gradient to the first maximum', () => {
+describe.each(['portable', 'cpu', 'cpu at opset 13'])('MaxPool and GlobalMaxPool route the gradient to the first maximum (%s)', (target) => {
+  const [provider, opset] = target === 'portable' ? (['portable', 17] as const) : (['cpu', target.endsWith('13') ? 13 : 17] as const);
   // (+ 0 turns a −0 from multiplying a 0 mask into 0, for toEqual.)
-  const grad = (op: string, dims: number[], v: number[], attrs: Record<string, AttrInput> = {}) => vjpAt({ op, inputs: [{ dims, values: v }], attrs })[0].map((g) => g + 0);
+  const grad = (op: string, dims: number[], v: number[], attrs: Record<string, AttrInput> = {}) =>
+    vjpAt({ op, inputs: [{ dims, values: v }], attrs, provider, opset })[0].map((g) => g + 0);
   it('constant image, 2×2 stride 2: all to the top-left of each window', () => {
     const g = grad('MaxPool', [1, 1, 4, 4], new Array(16).fill(0), k2s2);
     expect(g).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
@@ -169,6 +178,21 @@ describe('pooling rules on onnxruntime', () => {
     expect(r.maxAbsDiff).toBeLessThan(1e-5 * Math.max(1, r.maxGrad));
     expect(r.maxGrad).toBeGreaterThan(0);
     for (const op of r.emitted) expect(EMITTED_OPS).toContain(op);
+  });
+
+  // Every CPU case on onnxruntime, whose MaxPool Indices the scatter trusts; plateaus of three levels make ties in
+  // most windows, so a kernel that broke ties other than at the first maximum would differ from the reference.
+  const plateaus = (spec: RuleCheck): RuleCheck => {
+    const r = mulberry(7);
+    const dims = dimsOf(spec);
+    return { ...spec, inputs: [{ dims, values: Array.from({ length: size(dims) }, () => Math.floor(r() * 3) - 1) }] };
+  };
+  it.each(CPU_MAX_CASES.flatMap(([n, s]) => [[n, s], [`${n}, at ties`, plateaus(s)]] as [string, RuleCheck][]))('MaxPool %s', async (_, spec) => {
+    const r = await ortVjp(spec, sym(dimsOf(spec)));
+    expect(r.maxAbsDiff).toBeLessThan(1e-5 * Math.max(1, r.maxGrad));
+    expect(r.maxGrad).toBeGreaterThan(0);
+    for (const op of r.emitted) expect([...EMITTED_OPS, ...CPU_EMITTED_OPS]).toContain(op);
+    expect(r.emitted).toContain('ScatterElements');
   });
 
   /**

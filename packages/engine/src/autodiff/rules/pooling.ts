@@ -85,6 +85,41 @@ export function firstMax(b: GraphBuilder, cols: string, y1: string, axis: number
   return b.op('Relu', [b.sub(eq, b.op('CumSum', [eq, b.scalar(axis, 'int64')], { exclusive: 1 }))]);
 }
 
+/**
+ * MaxPool's Indices for the node's windows: its own second output, or a second MaxPool on x. onnxruntime's CPU
+ * kernel returns flat indices into x (batch and channel included) of each window's first maximum in row-major
+ * order (it keeps a tap only when strictly greater), the convention firstMax follows.
+ */
+function maxPoolIndices(ctx: GradContext): string {
+  const { b, node } = ctx;
+  if (ctx.y[1] && attrInt(node, 'storage_order', 0) === 0) return ctx.y[1];
+  const attrs = Object.fromEntries(Object.entries(node.attrs).filter(([k]) => k !== 'storage_order'));
+  const outputs = [b.fresh('maxpool'), b.fresh('indices')];
+  b.graph.nodes.push({ op: 'MaxPool', domain: '', name: b.fresh('MaxPool_node'), inputs: [ctx.x[0]], outputs, attrs });
+  return outputs[1];
+}
+
+// d MaxPool(x)/dx · dy = dy added into zeros at MaxPool's Indices (onnxruntime's CPU provider)
+function maxPoolScatterGrad(ctx: GradContext, g: Geometry): string {
+  const { b, x: [x], dy: [dy] } = ctx;
+  const flat = (v: string) => b.reshape(v, [-1]);
+  const idx = maxPoolIndices(ctx);
+  const zeros = flat(b.zerosLike(x));
+  if (ctx.opset >= 16) return b.reshape(b.op('ScatterElements', [zeros, flat(idx), flat(dy!)], { axis: 0, reduction: 'add' }), b.shape(x));
+  // Before opset 16 ScatterElements overwrites. Windows p = ⌈span / stride⌉ apart never overlap, so each phase of
+  // the outputs (every p-th window, per spatial dim) has distinct indices and is added in one Gather + Scatter.
+  const span = g.kernel.map((k, i) => (k - 1) * g.dilations[i] + 1);
+  const p = span.map((w, i) => Math.ceil(w / g.strides[i]));
+  const phases = range(prod(p)).map((t) => unflatten(t, p));
+  let acc = zeros;
+  for (const r of phases) {
+    const pick = (v: string) => (p.every((q) => q === 1) ? flat(v) : flat(b.slice(v, r, r.map(() => Number.MAX_SAFE_INTEGER), r.map((_, i) => i + 2), p)));
+    const [ir, dr] = [pick(idx), pick(dy!)];
+    acc = b.op('ScatterElements', [acc, ir, acc === zeros ? dr : b.add(dr, b.op('GatherElements', [acc, ir], { axis: 0 }))], { axis: 0 });
+  }
+  return b.reshape(acc, b.shape(x));
+}
+
 // d MaxPool(x)/dx · dy = col2im(first-max one-hot · dy)
 export function maxPoolInputGrad(b: GraphBuilder, x: string, y: string, dy: string, g: Geometry): string {
   const cols = gatherWindows(b, b.reshape(x, [-1, 1, ...g.inSize]), g, LOWEST);
@@ -136,7 +171,7 @@ function globalAveragePoolGrad(ctx: GradContext): string {
 }
 
 export const poolingRules = {
-  MaxPool: (ctx) => [maxPoolInputGrad(ctx.b, ctx.x[0], ctx.y[0], ctx.dy[0]!, poolGeometry(ctx))],
+  MaxPool: (ctx) => [ctx.provider === 'cpu' ? maxPoolScatterGrad(ctx, poolGeometry(ctx)) : maxPoolInputGrad(ctx.b, ctx.x[0], ctx.y[0], ctx.dy[0]!, poolGeometry(ctx))],
   AveragePool: (ctx) => [averagePoolInputGrad(ctx.b, ctx.x[0], ctx.dy[0]!, poolGeometry(ctx), attrInt(ctx.node, 'count_include_pad', 0) === 1)],
   GlobalMaxPool: (ctx) => [globalMaxPoolGrad(ctx)],
   GlobalAveragePool: (ctx) => [globalAveragePoolGrad(ctx)],

@@ -1,6 +1,6 @@
-// Data movement ops: the index-map ops applied, the reshape family (dims only), Dropout, Concat and Split.
-import { attrInt, attrInts } from '../../../src/graph/attrs.ts';
-import { copyRange, gatherData, make, newLike, normAxis, size } from '../tensor.ts';
+// Data movement ops: the index-map ops applied, the reshape family (dims only), Dropout, Concat, Split and ScatterElements.
+import { attrInt, attrInts, attrString } from '../../../src/graph/attrs.ts';
+import { copyRange, forEachIndex, gatherData, make, newLike, normAxis, size, strides, toNumbers } from '../tensor.ts';
 import type { RefTensor } from '../tensor.ts';
 import { fail, input, intsInput } from './context.ts';
 import type { OpContext, OpImpl } from './context.ts';
@@ -179,6 +179,40 @@ const split: OpImpl = (ctx) => {
   });
 };
 
+/**
+ * ScatterElements: data with updates written ('none') or added ('add', opset 16) at indices along axis. A repeated
+ * index without a reduction is an error here: onnxruntime leaves its result unspecified.
+ */
+const scatterElements: OpImpl = (ctx) => {
+  const [x, ind, upd] = [input(ctx, 0), input(ctx, 1), input(ctx, 2)];
+  if (ind.dtype !== 'int64') fail(ctx, 'indices should be integers');
+  if (ind.dims.join() !== upd.dims.join() || ind.dims.length !== x.dims.length) fail(ctx, 'indices and updates should share a shape of the data\'s rank');
+  const reduction = ctx.opset >= 16 ? attrString(ctx.node, 'reduction', 'none') : 'none';
+  if (reduction !== 'none' && reduction !== 'add') fail(ctx, `reduction ${reduction} is not implemented`);
+  const axis = normAxis(attrInt(ctx.node, 'axis', 0), x.dims.length);
+  const idx = toNumbers(ind);
+  const n = x.dims[axis];
+  const st = strides(x.dims);
+  const out = newLike(x.data, x.data.length) as Float64Array;
+  out.set(x.data as Float64Array);
+  const written = new Set<number>();
+  forEachIndex(ind.dims, (c, k) => {
+    let i = idx[k];
+    if (i < -n || i >= n) fail(ctx, `index ${i} is out of range for axis of size ${n}`);
+    if (i < 0) i += n;
+    let f = 0;
+    for (let j = 0; j < c.length; j++) f += (j === axis ? i : c[j]) * st[j];
+    const v = (upd.data as Float64Array)[k];
+    if (reduction === 'add') out[f] += v;
+    else {
+      if (written.has(f)) fail(ctx, `index ${i} at ${c} repeats an earlier one without a reduction`);
+      written.add(f);
+      out[f] = v;
+    }
+  });
+  return [make(x.dtype, [...x.dims], out)];
+};
+
 /** The movement op table. */
 export const MOVEMENT_OPS: Record<string, OpImpl> = {
   ...Object.fromEntries(Object.entries(INDEX_MAPS).map(([op, m]) => [op, applyMap(m)])),
@@ -186,5 +220,6 @@ export const MOVEMENT_OPS: Record<string, OpImpl> = {
   Dropout: dropout,
   Concat: concat,
   Split: split,
+  ScatterElements: scatterElements,
 };
 

@@ -1,0 +1,129 @@
+// Benchmark: sustained throughput of ODIN (one ε and the 21-ε sweep) against the plain forward pass, per net, on
+// onnxruntime-node CPU. Each timing repeats its run for at least MIN_MS; plain and ODIN alternate; medians of ROUNDS.
+import * as ort from 'onnxruntime-node';
+import { nodeRuntime } from '../src/runtime/node.ts';
+import type { Provider } from '../src/autodiff/rule.ts';
+import type { HostTensor, OdinSession } from '../src/runtime/session.ts';
+import { mulberry } from '../test/nets.ts';
+import { SIZE, compileNet } from './nets.ts';
+import type { BenchNet } from './nets.ts';
+
+export const BATCH = 32;
+export const THREADS = 2;
+const ROUNDS = 7;
+const MIN_MS = 150;
+const TEMPERATURE = 1000;
+const EPSILON = 0.0014;
+/** The usual ODIN sweep: 21 values of ε from 0 to 0.004. */
+const SWEEP = Array.from({ length: 21 }, (_, i) => (0.004 * i) / 20);
+
+/** ODIN with one ε at ≥ 0.30 of forward throughput; a 21-ε sweep within 1.25 × the cost of its 2 + 21 forward passes. */
+export const GOALS = { odin1OverForward: 0.3, sweepOverPasses: 1.25 } as const;
+
+export interface SustainedRow {
+  net: string;
+  batch: string;
+  /** Images per second (medians). */
+  forward: number;
+  odin1: number;
+  /** Median over rounds of odin1/forward throughput, each round's pair measured back to back. */
+  odin1OverForward: number;
+  /** Median over rounds of time(21 ε) / ((2 + 21) · time(forward)), per image. */
+  sweepOverPasses: number;
+}
+
+export function images(n: number): Float32Array {
+  const rand = mulberry(32);
+  return Float32Array.from({ length: n * 3 * SIZE * SIZE }, () => rand());
+}
+
+export function odinFeeds(x: Float32Array, n: number, epsilons: number[]): Record<string, HostTensor> {
+  return {
+    image: { data: x.subarray(0, n * 3 * SIZE * SIZE), dims: [n, 3, SIZE, SIZE] },
+    temperature: { data: Float32Array.of(TEMPERATURE), dims: [1] },
+    epsilon: { data: Float32Array.from(epsilons), dims: [epsilons.length] },
+  };
+}
+
+export const oneEpsilon = [EPSILON];
+export const sweep = SWEEP;
+
+/** Seconds per run, from repeating it for at least MIN_MS. */
+async function perRun(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  let runs = 0;
+  do {
+    await run();
+    runs++;
+  } while (performance.now() - start < MIN_MS);
+  return (performance.now() - start) / runs / 1000;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The plain model as a user would run it: onnxruntime's default session options but the thread count. */
+export const plainSession = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: THREADS, interOpNumThreads: 1 });
+
+/** The ODIN graph as the engine runs it (runtime/session.ts). */
+export const odinSession = (bytes: Uint8Array): Promise<OdinSession> => nodeRuntime.createSession(bytes, { backend: 'cpu', threads: THREADS });
+
+/** `provider`: the formulation the ODIN graph is compiled with (the engine compiles for 'cpu' when it runs there). */
+export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'): Promise<SustainedRow> {
+  const { forward: forwardBytes, odin: odinBytes, report } = compileNet(net, { provider });
+  const n = report.batch.mode === 'fixed' ? 1 : BATCH;
+  // A source model exported with a batch of 1 runs one image at a time.
+  const forwardBatch = report.batch.mode === 'dynamic' ? BATCH : 1;
+  const x = images(BATCH);
+  const plain = await plainSession(forwardBytes);
+  const odin = await odinSession(odinBytes);
+  const input = { [net.input]: new ort.Tensor('float32', x.subarray(0, forwardBatch * 3 * SIZE * SIZE), [forwardBatch, 3, SIZE, SIZE]) };
+  const one = odinFeeds(x, n, oneEpsilon);
+  // A graph compiled for batch 1 takes one ε per run (as evaluate() feeds it).
+  const all = report.batch.mode === 'fixed' ? sweep.map((e) => odinFeeds(x, n, [e])) : [odinFeeds(x, n, sweep)];
+  const runSweep = async () => {
+    for (const feeds of all) await odin.run(feeds);
+  };
+  const runs = { forward: () => plain.run(input), odin1: () => odin.run(one), odin21: runSweep };
+  for (const run of Object.values(runs)) await perRun(run);
+  const t = { forward: [] as number[], odin1: [] as number[], odin21: [] as number[], ratio1: [] as number[], ratio21: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const forward = (await perRun(runs.forward)) / forwardBatch;
+    const odin1 = (await perRun(runs.odin1)) / n;
+    const forwardAgain = (await perRun(runs.forward)) / forwardBatch;
+    const odin21 = (await perRun(runs.odin21)) / n;
+    t.forward.push(forward, forwardAgain);
+    t.odin1.push(odin1);
+    t.ratio1.push(forward / odin1);
+    t.ratio21.push(odin21 / ((2 + SWEEP.length) * forwardAgain));
+  }
+  await plain.release();
+  await odin.release();
+  return {
+    net: net.name,
+    batch: forwardBatch === n ? String(n) : `${forwardBatch}/${n}`,
+    forward: 1 / median(t.forward),
+    odin1: 1 / median(t.odin1),
+    odin1OverForward: median(t.ratio1),
+    sweepOverPasses: median(t.ratio21),
+  };
+}
+
+export function formatSustained(rows: SustainedRow[], provider: Provider, load: string): string {
+  const header = ['net', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`];
+  const body = rows.map((r) => [
+    r.net,
+    r.batch,
+    r.forward.toFixed(0),
+    r.odin1.toFixed(0),
+    `${r.odin1OverForward.toFixed(3)}${r.odin1OverForward >= GOALS.odin1OverForward ? '  ' : ' ✗'}`,
+    `${r.sweepOverPasses.toFixed(3)}${r.sweepOverPasses <= GOALS.sweepOverPasses ? '  ' : ' ✗'}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×${SIZE}×${SIZE}, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
+      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain and ODIN alternate, medians of ${ROUNDS}; load average ${load}`,
+    line(header),
+    ...body.map(line),
+  ].join('\n');
+}

@@ -153,7 +153,8 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   g.inputs = [image, { name: ODIN_IO.inputs.temperature, dtype: 'float32', shape: [1] }, { name: ODIN_IO.inputs.epsilon, dtype: 'float32', shape: [fixed ? 1 : 'E'] }];
   // Inferred again: the gradient rules need the types of the renamed values and the normalisation's.
   const types = inferShapes(model);
-  const forward = forwardNodes(g, image.name, logitsName);
+  // From the normalised image on: the perturbed pass starts there (see below).
+  const forward = forwardNodes(g, modelInput, logitsName);
 
   const T = ODIN_IO.inputs.temperature;
   const L = logitsName;
@@ -175,14 +176,17 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
   const dL = b.div(b.sub(pT, onehot), T);
   const grad = buildGradient(model, { seeds: [{ of: L, grad: dL }], wrt: [image.name], types, prefix: 'odin/grad/', provider: options.provider }).get(image.name)!;
 
-  // s(g) = +1 where g ≥ 0, else −1; x'_e = x − ε_e·s(g), stacked as a batch of E·N.
-  const sign = b.where(b.op('GreaterOrEqual', [grad, b.scalar(0)]), b.scalar(1), b.scalar(-1));
+  // s(g) = +1 where g ≥ 0, else −1; x'_e = x − ε_e·s(g), stacked as a batch of E·N. It is fed to the model
+  // normalised, as norm(x'_e) = norm(x) − ε_e·s(g)/std: the E copies skip the normalisation's two passes.
+  const { std } = perChannel(norm);
+  const invStd = (sign: number) => b.constant(f32(std.map((v) => sign / v), channelBroadcastDims(norm, layout, input.shape!.length)), 'sign_over_std');
+  const step = b.where(b.op('GreaterOrEqual', [grad, b.scalar(0)]), invStd(1), invStd(-1));
   const rank = imageShape.length;
   const epsColumn = b.reshape(ODIN_IO.inputs.epsilon, [-1, ...Array(rank).fill(1)]);
-  const perturbed = b.sub(b.unsqueeze(image.name, [0]), b.mul(epsColumn, b.unsqueeze(sign, [0])));
+  const perturbed = b.sub(b.unsqueeze(modelInput, [0]), b.mul(epsColumn, b.unsqueeze(step, [0])));
   const restShape = b.op('Slice', [b.shape(image.name), b.ints([1]), b.ints([rank]), b.ints([0])]);
   const stacked = b.reshape(perturbed, b.op('Concat', [b.ints([-1]), restShape], { axis: 0 }));
-  const L2 = duplicate(b, forward, { from: image.name, to: stacked }, L);
+  const L2 = duplicate(b, forward, { from: modelInput, to: stacked }, L);
   const odinFlat = b.reduce('ReduceMax', b.op('Softmax', [b.div(L2, T)], { axis: -1 }), [1], false);
   const byEps = b.reshape(odinFlat, b.op('Concat', [b.shape(ODIN_IO.inputs.epsilon), b.ints([-1])], { axis: 0 }));
   renameValue(g, b.transpose(byEps, [1, 0]), out.odin);

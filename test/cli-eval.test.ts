@@ -17,14 +17,14 @@ const N_MNIST = 200;
 /** The MNIST image stored with a value outside [0,1]: the reader skips it and eval reports it. */
 const CORRUPT = 7;
 const NOISE = 'uniform:200:1';
-const METRIC_KEYS = ['fpr_at_95_tpr', 'detection_error', 'auroc', 'aupr_in', 'aupr_out', 'threshold'];
+const METRIC_KEYS = ['fprAt95Tpr', 'detectionError', 'auroc', 'auprIn', 'auprOut', 'threshold'];
 const FRACTIONS = METRIC_KEYS.filter((k) => k !== 'threshold');
 const TABLE_ROWS: [string, string][] = [
-  ['FPR at TPR 95%:', 'fpr_at_95_tpr'],
-  ['Detection error:', 'detection_error'],
+  ['FPR at TPR 95%:', 'fprAt95Tpr'],
+  ['Detection error:', 'detectionError'],
   ['AUROC:', 'auroc'],
-  ['AUPR In:', 'aupr_in'],
-  ['AUPR Out:', 'aupr_out'],
+  ['AUPR In:', 'auprIn'],
+  ['AUPR Out:', 'auprOut'],
 ];
 
 interface Run {
@@ -103,26 +103,26 @@ afterAll(async () => {
 });
 
 interface MethodJson {
-  fpr_at_95_tpr: number;
-  detection_error: number;
+  fprAt95Tpr: number;
+  detectionError: number;
   auroc: number;
-  aupr_in: number;
-  aupr_out: number;
+  auprIn: number;
+  auprOut: number;
   threshold: number;
 }
 interface ResultJson {
   out: string;
-  n_out: number;
+  nOut: number;
   temperature: number;
-  magnitude: number;
+  epsilon: number;
   baseline: MethodJson;
   odin: MethodJson;
-  grid?: { temperature: number; epsilon: number; fpr_at_95_tpr: number; auroc: number }[];
+  grid?: { temperature: number; epsilon: number; fprAt95Tpr: number; auroc: number }[];
 }
 interface EvalJson {
   model: string;
   in: string;
-  n_in: number;
+  nIn: number;
   results: ResultJson[];
 }
 
@@ -166,7 +166,7 @@ describe('odin eval with fixed T and ε', () => {
       expect(t).toMatch(new RegExp(`^In-distribution dataset:\\s+${fm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
       expect(t).toMatch(new RegExp(`^Out-of-distribution dataset:\\s+${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
       expect(t).toMatch(new RegExp(`^Images \\(in / out\\):\\s+${N_FM} / ${out === mnist ? N_MNIST - 1 : 200}$`, 'm'));
-      expect(t).toMatch(/^Temperature \/ magnitude:\s+T=1000, ε=0\.0014$/m);
+      expect(t).toMatch(/^Temperature \/ epsilon:\s+T=1000, ε=0\.0014$/m);
       expect(t).toMatch(/^\s+Baseline\s+Our Method$/m);
       // Each row: the same numbers as the JSON run, as percentages with one decimal.
       const r = doc.results.find((x) => x.out === out)!;
@@ -187,12 +187,12 @@ describe('odin eval with fixed T and ε', () => {
     expect(json.stdout.trim().startsWith('{')).toBe(true);
     expect(doc.model).toBe(MODEL);
     expect(doc.in).toBe(fm);
-    expect(doc.n_in).toBe(N_FM);
+    expect(doc.nIn).toBe(N_FM);
     expect(doc.results.map((r) => r.out)).toEqual([NOISE, mnist]);
-    expect(doc.results.map((r) => r.n_out)).toEqual([200, N_MNIST - 1]);
+    expect(doc.results.map((r) => r.nOut)).toEqual([200, N_MNIST - 1]);
     for (const r of doc.results) {
-      expect(Object.keys(r)).toEqual(['out', 'n_out', 'temperature', 'magnitude', 'baseline', 'odin']);
-      expect([r.temperature, r.magnitude]).toEqual([1000, 0.0014]);
+      expect(Object.keys(r)).toEqual(['out', 'nOut', 'temperature', 'epsilon', 'baseline', 'odin']);
+      expect([r.temperature, r.epsilon]).toEqual([1000, 0.0014]);
       expectMetrics(r.baseline);
       expectMetrics(r.odin);
     }
@@ -269,25 +269,25 @@ describe('odin eval --search', () => {
     const run = await odin('eval', '--model', MODEL, '--in', fm, '--out', mnist, '--out', NOISE, '--search', '--val', '100', '--tune-on', mnist, '--batch', '100', '--json');
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout) as EvalJson;
-    expect(doc.n_in).toBe(N_FM - 100);
-    expect(doc.results.map((x) => [x.out, x.n_out])).toEqual([
+    expect(doc.nIn).toBe(N_FM - 100);
+    expect(doc.results.map((x) => [x.out, x.nOut])).toEqual([
       [mnist, N_MNIST - 100],
       [NOISE, 200 - 100],
     ]);
     const [r, noise] = doc.results;
     expect(noise.grid).toEqual(r.grid);
-    expect([noise.temperature, noise.magnitude]).toEqual([r.temperature, r.magnitude]);
-    expect(Object.keys(r)).toEqual(['out', 'n_out', 'temperature', 'magnitude', 'baseline', 'odin', 'grid']);
+    expect([noise.temperature, noise.epsilon]).toEqual([r.temperature, r.epsilon]);
+    expect(Object.keys(r)).toEqual(['out', 'nOut', 'temperature', 'epsilon', 'baseline', 'odin', 'grid']);
     expect(r.grid).toHaveLength(210);
     expect(new Set(r.grid!.map((c) => c.temperature))).toEqual(new Set([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]));
     const epsilons = [...new Set(r.grid!.map((c) => c.epsilon))].sort((a, b) => a - b);
     expect(epsilons).toHaveLength(21);
     epsilons.forEach((e, i) => expect(e).toBeCloseTo((0.004 * i) / 20, 10));
-    const chosen = r.grid!.find((c) => c.temperature === r.temperature && c.epsilon === r.magnitude);
+    const chosen = r.grid!.find((c) => c.temperature === r.temperature && c.epsilon === r.epsilon);
     expect(chosen).toBeDefined();
-    const best = Math.min(...r.grid!.map((c) => c.fpr_at_95_tpr));
-    expect(chosen!.fpr_at_95_tpr).toBe(best);
-    const tied = r.grid!.filter((c) => c.fpr_at_95_tpr === best);
+    const best = Math.min(...r.grid!.map((c) => c.fprAt95Tpr));
+    expect(chosen!.fprAt95Tpr).toBe(best);
+    const tied = r.grid!.filter((c) => c.fprAt95Tpr === best);
     expect(chosen!.auroc).toBe(Math.max(...tied.map((c) => c.auroc)));
     expectMetrics(r.baseline);
     expectMetrics(r.odin);
@@ -303,7 +303,8 @@ describe('odin exit codes', () => {
     const cases: [string, string[]][] = [
       ['missing --out', ['eval', '--model', MODEL, '--in', fm]],
       ['--search with --temperature', args('--search', '--temperature', '10')],
-      ['--search with --magnitude', args('--search', '--magnitude', '0.001')],
+      ['--search with --epsilon', args('--search', '--epsilon', '0.001')],
+      ['--epsilon and its old name --magnitude', args('--epsilon', '0.001', '--magnitude', '0.001')],
       ['--batch 0', args('--batch', '0')],
       ['--batch abc', args('--batch', 'abc')],
       ['--batch 2.5', args('--batch', '2.5')],

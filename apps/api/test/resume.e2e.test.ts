@@ -78,7 +78,7 @@ describe('a run interrupted by SIGKILL', () => {
         { id: startRun.id },
       );
       const ref = reference.results[0];
-      expect(run.results[0]).toEqual({ threshold: ref.odin.threshold, odin: { auroc: ref.odin.auroc, fprAt95Tpr: ref.odin.fpr_at_95_tpr }, baseline: { auroc: ref.baseline.auroc } });
+      expect(run.results[0]).toEqual({ threshold: ref.odin.threshold, odin: { auroc: ref.odin.auroc, fprAt95Tpr: ref.odin.fprAt95Tpr }, baseline: { auroc: ref.baseline.auroc } });
     } finally {
       await api.stop();
     }

@@ -60,7 +60,7 @@ describe('search runs through the API', () => {
     expect(run.settings.search).toEqual({ mode: 'ID_ONLY', temperatures: [1000], epsilons: EPSILONS, validationCount: VAL });
     const [r] = reference.results;
     const best = r.idGrid!.reduce((a, c) => (c.meanScore > a.meanScore ? c : a));
-    expect(r.magnitude).toBe(best.epsilon);
+    expect(r.epsilon).toBe(best.epsilon);
     expect(run.results).toEqual([
       {
         nIn: 250 - VAL,
@@ -68,7 +68,7 @@ describe('search runs through the API', () => {
         temperature: 1000,
         epsilon: best.epsilon,
         threshold: r.odin.threshold,
-        odin: { fprAt95Tpr: r.odin.fpr_at_95_tpr, auroc: r.odin.auroc },
+        odin: { fprAt95Tpr: r.odin.fprAt95Tpr, auroc: r.odin.auroc },
         baseline: { auroc: r.baseline.auroc },
         grid: null,
       },
@@ -98,9 +98,9 @@ describe('search runs through the API', () => {
         nIn: 250 - VAL,
         nOut: 150 - VAL,
         temperature: r.temperature,
-        epsilon: r.magnitude,
-        odin: { fprAt95Tpr: r.odin.fpr_at_95_tpr },
-        grid: r.grid!.map((c) => ({ temperature: c.temperature, epsilon: c.epsilon, fprAt95Tpr: c.fpr_at_95_tpr })),
+        epsilon: r.epsilon,
+        odin: { fprAt95Tpr: r.odin.fprAt95Tpr },
+        grid: r.grid!.map((c) => ({ temperature: c.temperature, epsilon: c.epsilon, fprAt95Tpr: c.fprAt95Tpr })),
       },
     ]);
   });

@@ -57,7 +57,7 @@ const grey = (pixels: Uint8Array) => sharp(Buffer.from(pixels), { raw: { width: 
 /** Scores folders with the CLI (`odin eval`): per file, the baseline and ODIN scores in the reference format. */
 async function odinEval(inDir: string, outDir: string, temperature: number, epsilon: number): Promise<{ in: ServerScore[]; out: ServerScore[] }> {
   const scores = join(dir, `scores-${Math.random().toString(36).slice(2)}`);
-  await promisify(execFile)(process.execPath, [join(ENGINE, 'bin/odin.js'), 'eval', '--model', DEMO_MODEL, '--in', inDir, '--out', outDir, '--temperature', String(temperature), '--magnitude', String(epsilon), '--scores', scores, '--json'], { cwd: ENGINE });
+  await promisify(execFile)(process.execPath, [join(ENGINE, 'bin/odin.js'), 'eval', '--model', DEMO_MODEL, '--in', inDir, '--out', outDir, '--temperature', String(temperature), '--epsilon', String(epsilon), '--scores', scores, '--json'], { cwd: ENGINE });
   const index = JSON.parse(await readFile(join(scores, 'index.json'), 'utf8')) as { role: 'in' | 'out'; files: { baseline: string; odin: string } }[];
   const column = async (file: string) => (await readFile(join(scores, file), 'utf8')).trim().split('\n').map((line) => Number(line.split(',')[2]));
   const read = async (role: 'in' | 'out') => {

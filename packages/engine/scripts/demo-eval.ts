@@ -40,9 +40,9 @@ async function demo(search: SearchOptions) {
 
 const { result, minutes } = await demo({ val: 1000 });
 const idOnly = await demo({ mode: 'id-only', val: 1000 });
-const tables = result.results.map((r) => formatTable('small-cnn (demo)', DEMO_IN, r, result.n_in)).join('\n\n');
+const tables = result.results.map((r) => formatTable('small-cnn (demo)', DEMO_IN, r, result.nIn)).join('\n\n');
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const cells = (r: OodResult) => `T=${r.temperature}, ε=${r.magnitude} | ${pct(r.odin.fpr_at_95_tpr)} | ${pct(r.odin.auroc)}`;
+const cells = (r: OodResult) => `T=${r.temperature}, ε=${r.epsilon} | ${pct(r.odin.fprAt95Tpr)} | ${pct(r.odin.auroc)}`;
 const text = [
   `Measured by \`npm run demo:eval\` (${minutes} min on this machine). Noise sets: uniform seed 1, Gaussian seed 2; T and ε tuned per OOD set on the first 1000 images of each set, metrics on the remaining images. In-distribution test accuracy: ${(100 * (result.accuracy ?? 0)).toFixed(2)}%.`,
   '',

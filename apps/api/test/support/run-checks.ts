@@ -26,10 +26,10 @@ export function resultsOf(reference: EvaluateResult): ResultView[] {
     {
       threshold: r.odin.threshold,
       baselineThreshold: r.baseline.threshold,
-      nIn: reference.n_in,
-      nOut: r.n_out,
-      odin: { auroc: r.odin.auroc, fprAt95Tpr: r.odin.fpr_at_95_tpr, detectionError: r.odin.detection_error },
-      baseline: { auroc: r.baseline.auroc, fprAt95Tpr: r.baseline.fpr_at_95_tpr },
+      nIn: reference.nIn,
+      nOut: r.nOut,
+      odin: { auroc: r.odin.auroc, fprAt95Tpr: r.odin.fprAt95Tpr, detectionError: r.odin.detectionError },
+      baseline: { auroc: r.baseline.auroc, fprAt95Tpr: r.baseline.fprAt95Tpr },
     },
   ];
 }

@@ -36,7 +36,7 @@ describe('odin eval --input', () => {
     expect(run.status, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.input).toEqual({ name: 'x', shape: '[N,1,4,4]', layout: 'NCHW' });
-    expect(json.nIn ?? json.n_in).toBe(30);
+    expect(json.nIn).toBe(30);
   });
 
   it('names the inputs when the one given does not exist', () => {
@@ -60,13 +60,14 @@ describe('odin eval --search id-only', () => {
     const cells: { temperature: number; epsilon: number; meanScore: number }[] = r.idGrid;
     expect(cells).toHaveLength(21);
     const best = cells.reduce((a, c) => (c.meanScore > a.meanScore ? c : a));
-    expect([r.temperature, r.epsilon ?? r.magnitude, r.nOut ?? r.n_out]).toEqual([1000, best.epsilon, 20]);
+    expect([r.temperature, r.epsilon, r.nOut]).toEqual([1000, best.epsilon, 20]);
     expect(r.grid).toBeUndefined();
     const atTen = JSON.parse(search('--search', 'id-only', '--temperature', '10', '--json').stdout).results[0];
     expect(atTen.idGrid.every((c: { temperature: number }) => c.temperature === 10)).toBe(true);
   });
 
-  it('refuses --magnitude and an unknown mode', () => {
+  it('refuses --epsilon (or its old name --magnitude) and an unknown mode', () => {
+    expect(search('--search', 'id-only', '--epsilon', '0.001').stderr).toContain('--search id-only chooses ε itself');
     expect(search('--search', 'id-only', '--magnitude', '0.001').stderr).toContain('--search id-only chooses ε itself');
     const bad = search('--search', 'ood-only');
     expect(bad.status).not.toBe(0);

@@ -49,7 +49,8 @@ export function registerEval(program: Command): void {
     .option('--mean <values>', 'per-channel mean on the [0,1] scale (default: model metadata)')
     .option('--std <values>', 'per-channel std on the [0,1] scale (default: model metadata)')
     .option('--temperature <T>', 'ODIN temperature (default 1000)', positiveNumber('--temperature'))
-    .option('--magnitude <eps>', 'ODIN perturbation magnitude (default 0.0014)', nonNegativeNumber('--magnitude'))
+    .option('--epsilon <eps>', 'ODIN perturbation size ε (default 0.0014)', nonNegativeNumber('--epsilon'))
+    .addOption(new Option('--magnitude <eps>', 'the old name of --epsilon').argParser(nonNegativeNumber('--magnitude')).hideHelp())
     .addOption(
       new Option('--search [mode]', 'tune on a held-out validation split: ood-validation (T and ε from in-distribution and OOD images, as in the paper) or id-only (ε alone at --temperature, from in-distribution images)')
         .choices(SEARCH_MODES),
@@ -68,9 +69,11 @@ export function registerEval(program: Command): void {
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (opts) => {
       const search: SearchMode | undefined = opts.search === true ? 'ood-validation' : opts.search;
-      if (search === 'ood-validation' && (opts.temperature !== undefined || opts.magnitude !== undefined))
-        throw new CliError('--search chooses T and ε itself; drop --temperature/--magnitude or --search', EXIT.usage);
-      if (search === 'id-only' && opts.magnitude !== undefined) throw new CliError('--search id-only chooses ε itself; drop --magnitude or --search', EXIT.usage);
+      if (opts.epsilon !== undefined && opts.magnitude !== undefined) throw new CliError('--magnitude is the old name of --epsilon; give one of them', EXIT.usage);
+      const epsilon: number | undefined = opts.epsilon ?? opts.magnitude;
+      if (search === 'ood-validation' && (opts.temperature !== undefined || epsilon !== undefined))
+        throw new CliError('--search chooses T and ε itself; drop --temperature/--epsilon or --search', EXIT.usage);
+      if (search === 'id-only' && epsilon !== undefined) throw new CliError('--search id-only chooses ε itself; drop --epsilon or --search', EXIT.usage);
       if (!opts.search && (opts.val !== undefined || opts.tuneOn !== undefined))
         throw new CliError('--val and --tune-on only apply with --search', EXIT.usage);
       const model = await loadModel(opts.model);
@@ -105,7 +108,7 @@ export function registerEval(program: Command): void {
           runtime: await runtimeFor(opts.backend),
           backend: opts.backend,
           temperature: opts.temperature,
-          epsilon: opts.magnitude,
+          epsilon,
           mean,
           std,
           batchSize: opts.batch,
@@ -126,7 +129,7 @@ export function registerEval(program: Command): void {
       if (opts.scores) await writeScores(opts.scores, result);
       if (opts.json) return console.log(JSON.stringify(toJson(opts.model, opts.in, opts.out, result), null, 2));
       const name = model.metadata.get(METADATA.arch) ?? basename(opts.model, '.onnx');
-      for (const r of result.results) console.log(`${formatTable(name, opts.in, r, result.n_in)}\n`);
+      for (const r of result.results) console.log(`${formatTable(name, opts.in, r, result.nIn)}\n`);
       const c = result.compile;
       if (c.upgradedFrom !== undefined || c.logits.skippedHead || c.batch.note) for (const line of compileNotes(c)) console.error(line);
       if (result.accuracy !== undefined) console.log(`In-distribution test accuracy: ${(100 * result.accuracy).toFixed(2)}%`);
@@ -141,7 +144,7 @@ interface IndexEntry {
   set: string;
   role: 'in' | 'out';
   temperature: number;
-  magnitude: number;
+  epsilon: number;
   files: { baseline: string; odin: string };
   /** For an OOD set: the in-distribution files its metrics were computed against. */
   against?: { baseline: string; odin: string };
@@ -168,21 +171,21 @@ async function writeScores(dir: string, result: EvaluateResult): Promise<void> {
     const name = stemFor(stem);
     const files = { baseline: `${name}_baseline.txt`, odin: `${name}_odin.txt` };
     await writeFile(join(dir, files.baseline), s.msp.map((v) => `1, 0, ${v}\n`).join(''));
-    await writeFile(join(dir, files.odin), s.odin.map((v) => `${entry.temperature}, ${entry.magnitude}, ${v[0]}\n`).join(''));
+    await writeFile(join(dir, files.odin), s.odin.map((v) => `${entry.temperature}, ${entry.epsilon}, ${v[0]}\n`).join(''));
     index.push({ ...entry, files, ids: s.ids, skipped: s.skipped });
     return files;
   };
   const settings = Object.keys(result.scores.in);
   const inFiles = new Map<string, IndexEntry['files']>();
   for (const r of result.results) {
-    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.magnitude}`) ?? settings[0];
+    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.epsilon}`) ?? settings[0];
     if (inFiles.has(key)) continue;
-    const tag = settings.length > 1 ? `_T${r.temperature}_eps${r.magnitude}` : '';
-    inFiles.set(key, await write({ set: result.in, role: 'in', temperature: r.temperature, magnitude: r.magnitude }, result.scores.in[key], `in_${safe(result.in)}${tag}`));
+    const tag = settings.length > 1 ? `_T${r.temperature}_eps${r.epsilon}` : '';
+    inFiles.set(key, await write({ set: result.in, role: 'in', temperature: r.temperature, epsilon: r.epsilon }, result.scores.in[key], `in_${safe(result.in)}${tag}`));
   }
   for (const [i, r] of result.results.entries()) {
-    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.magnitude}`) ?? settings[0];
-    await write({ set: r.out, role: 'out', temperature: r.temperature, magnitude: r.magnitude, against: inFiles.get(key) }, result.scores.out[i], `out_${safe(r.out)}`);
+    const key = settings.find((k) => k === `T=${r.temperature},eps=${r.epsilon}`) ?? settings[0];
+    await write({ set: r.out, role: 'out', temperature: r.temperature, epsilon: r.epsilon, against: inFiles.get(key) }, result.scores.out[i], `out_${safe(r.out)}`);
   }
   await writeFile(join(dir, 'index.json'), JSON.stringify(index, null, 1));
 }

@@ -32,11 +32,11 @@ export function registerMetrics(program: Command): void {
       const m = computeOodMetrics(await readScores(opts.in), await readScores(opts.out));
       if (opts.json) return console.log(JSON.stringify(metricsJson(m), null, 2));
       const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-      console.log(`FPR at TPR 95%:   ${pct(m.fpr_at_95_tpr)}`);
-      console.log(`Detection error:  ${pct(m.detection_error)}`);
+      console.log(`FPR at TPR 95%:   ${pct(m.fprAt95Tpr)}`);
+      console.log(`Detection error:  ${pct(m.detectionError)}`);
       console.log(`AUROC:            ${pct(m.auroc)}`);
-      console.log(`AUPR In:          ${pct(m.aupr_in)}`);
-      console.log(`AUPR Out:         ${pct(m.aupr_out)}`);
+      console.log(`AUPR In:          ${pct(m.auprIn)}`);
+      console.log(`AUPR Out:         ${pct(m.auprOut)}`);
       console.log(`Threshold:        ${m.threshold}`);
     });
 }

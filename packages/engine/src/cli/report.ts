@@ -5,11 +5,11 @@ import type { EvaluateResult, OodResult } from '../evaluate/index.ts';
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const ROWS: [string, keyof OodMetrics][] = [
-  ['FPR at TPR 95%:', 'fpr_at_95_tpr'],
-  ['Detection error:', 'detection_error'],
+  ['FPR at TPR 95%:', 'fprAt95Tpr'],
+  ['Detection error:', 'detectionError'],
   ['AUROC:', 'auroc'],
-  ['AUPR In:', 'aupr_in'],
-  ['AUPR Out:', 'aupr_out'],
+  ['AUPR In:', 'auprIn'],
+  ['AUPR Out:', 'auprOut'],
 ];
 
 /** The table the ODIN reference code prints, one per OOD set. */
@@ -20,8 +20,8 @@ export function formatTable(modelName: string, inName: string, r: OodResult, nIn
     row('Neural network architecture:', modelName),
     row('In-distribution dataset:', inName),
     row('Out-of-distribution dataset:', r.out),
-    row('Images (in / out):', `${nIn} / ${r.n_out}`),
-    row('Temperature / magnitude:', `T=${r.temperature}, ε=${r.magnitude}`),
+    row('Images (in / out):', `${nIn} / ${r.nOut}`),
+    row('Temperature / epsilon:', `T=${r.temperature}, ε=${r.epsilon}`),
     '',
     `${''.padEnd(26)}${'Baseline'.padStart(8)}${'Our Method'.padStart(19)}`,
     ...ROWS.map(([label, key]) => `${label.padEnd(26)}${pct(r.baseline[key]).padStart(8)}${pct(r.odin[key]).padStart(19)}`),
@@ -31,30 +31,30 @@ export function formatTable(modelName: string, inName: string, r: OodResult, nIn
 
 function metricsJson(m: OodMetrics) {
   return {
-    fpr_at_95_tpr: m.fpr_at_95_tpr,
-    detection_error: m.detection_error,
+    fprAt95Tpr: m.fprAt95Tpr,
+    detectionError: m.detectionError,
     auroc: m.auroc,
-    aupr_in: m.aupr_in,
-    aupr_out: m.aupr_out,
+    auprIn: m.auprIn,
+    auprOut: m.auprOut,
     threshold: m.threshold,
   };
 }
 
 export { metricsJson };
 
-/** The --json document: `{model, in, n_in, results: [{out, n_out, temperature, magnitude, baseline, odin, grid?, idGrid?}]}`. */
+/** The --json document: `{model, in, input, nIn, accuracy, results: [{out, nOut, temperature, epsilon, baseline, odin, grid?, idGrid?}], timing}`. */
 export function toJson(modelArg: string, inArg: string, outArgs: string[], result: EvaluateResult) {
   return {
     model: modelArg,
     in: inArg,
     input: result.compile.input,
-    n_in: result.n_in,
+    nIn: result.nIn,
     accuracy: result.accuracy,
     results: result.results.map((r, i) => ({
       out: outArgs[i],
-      n_out: r.n_out,
+      nOut: r.nOut,
       temperature: r.temperature,
-      magnitude: r.magnitude,
+      epsilon: r.epsilon,
       baseline: metricsJson(r.baseline),
       odin: metricsJson(r.odin),
       ...(r.grid ? { grid: r.grid } : {}),

@@ -132,7 +132,7 @@ function expectClose(actual: number[], expected: number[], tol = 1e-6) {
 }
 
 /** The parts of a result that must not depend on how the work was split up (everything but timing and jobs). */
-const outcome = (r: EvaluateResult) => ({ in: r.in, n_in: r.n_in, accuracy: r.accuracy, results: r.results, scores: r.scores });
+const outcome = (r: EvaluateResult) => ({ in: r.in, nIn: r.nIn, accuracy: r.accuracy, results: r.results, scores: r.scores });
 
 async function run(extra: Partial<EvaluateOptions> = {}) {
   const { runtime, runs } = countingRuntime();
@@ -149,11 +149,11 @@ describe('evaluate: fixed T and ε', () => {
 
   it('uses T = 1000 and ε = 0.0014 by default and scores every image with no split', () => {
     const { result } = base;
-    expect(result.results.map((r) => [r.out, r.temperature, r.magnitude, r.n_out, r.grid])).toEqual([
+    expect(result.results.map((r) => [r.out, r.temperature, r.epsilon, r.nOut, r.grid])).toEqual([
       [NOISE, 1000, 0.0014, N_NOISE, undefined],
       [badSpec, 1000, 0.0014, N_BAD - 1, undefined],
     ]);
-    expect(result.n_in).toBe(N_IN);
+    expect(result.nIn).toBe(N_IN);
     expect(result.in).toBe(inSpec);
   });
 
@@ -183,7 +183,7 @@ describe('evaluate: fixed T and ε', () => {
       const out = result.scores.out[i];
       expect(r.baseline).toEqual(computeOodMetrics(Float64Array.from(inScores.msp), Float64Array.from(out.msp)));
       expect(r.odin).toEqual(computeOodMetrics(Float64Array.from(inScores.odin, (x) => x[0]), Float64Array.from(out.odin, (x) => x[0])));
-      expect(r.baseline.fpr_at_95_tpr).not.toBe(r.odin.fpr_at_95_tpr);
+      expect(r.baseline.fprAt95Tpr).not.toBe(r.odin.fprAt95Tpr);
     });
   });
 
@@ -249,7 +249,7 @@ describe('evaluate: corrupt files', () => {
     const { runtime } = countingRuntime();
     const result = await evaluate({ model, inData: await open(inSpec), outData: [await open(folderSpec)], runtime, backend: 'cpu', batchSize: 4 });
     const out = result.scores.out[0];
-    expect(result.results[0].n_out).toBe(10);
+    expect(result.results[0].nOut).toBe(10);
     expect(out.ids).toEqual(Array.from({ length: 10 }, (_, i) => `img${String(i).padStart(2, '0')}.png`));
     expect(out.skipped).toEqual([{ id: 'img04b.png', reason: expect.stringContaining('img04b.png') }]);
     expect(Number.isFinite(result.results[0].odin.auroc)).toBe(true);
@@ -281,20 +281,20 @@ describe('evaluate: (T, ε) search', () => {
       expect(cells.size).toBe(210);
       for (const T of DEFAULT_TEMPERATURES) for (const e of DEFAULT_EPSILONS) expect(cells.has(`${T}|${e}`)).toBe(true);
       for (const c of r.grid!) {
-        expect(c.fpr_at_95_tpr).toBeGreaterThanOrEqual(0);
-        expect(c.fpr_at_95_tpr).toBeLessThanOrEqual(1);
+        expect(c.fprAt95Tpr).toBeGreaterThanOrEqual(0);
+        expect(c.fprAt95Tpr).toBeLessThanOrEqual(1);
       }
     }
   });
 
   it('picks the setting with the lowest FPR95, ties to higher AUROC, smaller T, smaller ε', () => {
     for (const r of searched.result.results) {
-      const chosen = r.grid!.find((c) => c.temperature === r.temperature && c.epsilon === r.magnitude)!;
+      const chosen = r.grid!.find((c) => c.temperature === r.temperature && c.epsilon === r.epsilon)!;
       expect(chosen).toBeDefined();
       for (const c of r.grid!) {
         const better =
-          c.fpr_at_95_tpr < chosen.fpr_at_95_tpr ||
-          (c.fpr_at_95_tpr === chosen.fpr_at_95_tpr &&
+          c.fprAt95Tpr < chosen.fprAt95Tpr ||
+          (c.fprAt95Tpr === chosen.fprAt95Tpr &&
             (c.auroc > chosen.auroc || (c.auroc === chosen.auroc && (c.temperature < chosen.temperature || (c.temperature === chosen.temperature && c.epsilon < chosen.epsilon)))));
         expect(better, JSON.stringify({ c, chosen })).toBe(false);
       }
@@ -314,7 +314,7 @@ describe('evaluate: (T, ε) search', () => {
       DEFAULT_EPSILONS.forEach((e, j) => {
         const m = computeOodMetrics(Float64Array.from(a.odin, (r) => r[j]), Float64Array.from(b.odin, (r) => r[j]));
         expect(grid[j].epsilon).toBe(e);
-        expect(grid[j].fpr_at_95_tpr).toBeCloseTo(m.fpr_at_95_tpr, 9);
+        expect(grid[j].fprAt95Tpr).toBeCloseTo(m.fprAt95Tpr, 9);
         expect(grid[j].auroc).toBeCloseTo(m.auroc, 4);
       });
     }
@@ -322,14 +322,14 @@ describe('evaluate: (T, ε) search', () => {
 
   it('evaluates both methods on the images after the validation split', () => {
     const { result } = searched;
-    expect(result.n_in).toBe(N_IN - VAL);
-    expect(result.results.map((r) => r.n_out)).toEqual([N_NOISE - VAL, N_BAD - VAL]);
+    expect(result.nIn).toBe(N_IN - VAL);
+    expect(result.results.map((r) => r.nOut)).toEqual([N_NOISE - VAL, N_BAD - VAL]);
     expect(result.scores.out[0].ids).toEqual(Array.from({ length: N_NOISE - VAL }, (_, i) => `uniform#${VAL + i}`));
     for (const s of Object.values(result.scores.in)) expect(s.ids[0]).toBe(`in.npy#${VAL}`);
     // bad.npy#13 sits in the validation split: it is reported there, and the test split has nothing skipped.
     expect(result.scores.out[1].skipped).toEqual([]);
     result.results.forEach((r, i) => {
-      const inScores = result.scores.in[`T=${r.temperature},eps=${r.magnitude}`];
+      const inScores = result.scores.in[`T=${r.temperature},eps=${r.epsilon}`];
       expect(r.odin).toEqual(computeOodMetrics(Float64Array.from(inScores.odin, (x) => x[0]), Float64Array.from(result.scores.out[i].odin, (x) => x[0])));
       expect(r.baseline).toEqual(computeOodMetrics(Float64Array.from(inScores.msp), Float64Array.from(result.scores.out[i].msp)));
     });
@@ -345,7 +345,7 @@ describe('evaluate: (T, ε) search', () => {
     // The test images are scored once per chosen setting, with one ε.
     const test = runs.filter((r) => r.epsilons !== 21);
     expect(test.every((r) => r.epsilons === 1)).toBe(true);
-    const settings = new Set(searched.result.results.map((r) => `${r.temperature}|${r.magnitude}`)).size;
+    const settings = new Set(searched.result.results.map((r) => `${r.temperature}|${r.epsilon}`)).size;
     expect(test.reduce((a, r) => a + r.images, 0)).toBe(settings * (N_IN - VAL) + (N_NOISE - VAL) + (N_BAD - VAL));
   });
 
@@ -373,12 +373,12 @@ describe('evaluate: (T, ε) search', () => {
     const [a, b] = tuned.result.results;
     expect(a.grid).toHaveLength(210);
     expect(b.grid).toEqual(a.grid);
-    expect([b.temperature, b.magnitude]).toEqual([a.temperature, a.magnitude]);
+    expect([b.temperature, b.epsilon]).toEqual([a.temperature, a.epsilon]);
     expect(a.grid).toEqual(searched.result.results[0].grid);
-    expect([a.temperature, a.magnitude]).toEqual([searched.result.results[0].temperature, searched.result.results[0].magnitude]);
+    expect([a.temperature, a.epsilon]).toEqual([searched.result.results[0].temperature, searched.result.results[0].epsilon]);
     // Only the in set and the tuning set are swept: 2 + 2 runs per T.
     expect(tuned.runs.filter((r) => r.epsilons === 21)).toHaveLength(10 * 4);
-    expect(b.n_out).toBe(N_BAD - VAL);
+    expect(b.nOut).toBe(N_BAD - VAL);
     await expect(run({ search: { val: VAL, tuneOn: 'mnist' } })).rejects.toThrow(/--tune-on mnist is not one of the --out sets/);
   });
 
@@ -610,7 +610,7 @@ describe('scoreDataset: ranges and windows that are all skipped', () => {
 });
 
 describe('chooseSetting', () => {
-  const cell = (temperature: number, epsilon: number, fpr: number, auroc: number): GridCell => ({ temperature, epsilon, fpr_at_95_tpr: fpr, auroc });
+  const cell = (temperature: number, epsilon: number, fpr: number, auroc: number): GridCell => ({ temperature, epsilon, fprAt95Tpr: fpr, auroc });
 
   it('takes the lowest FPR at 95% TPR, whatever the AUROC', () => {
     expect(chooseSetting([cell(1, 0, 0.3, 0.99), cell(1000, 0.004, 0.2, 0.5), cell(10, 0.001, 0.25, 0.9)])).toEqual(cell(1000, 0.004, 0.2, 0.5));

@@ -19,7 +19,7 @@ import type { GridCell, IdGridCell } from './search.ts';
 
 /** The reference code's defaults. */
 export const DEFAULT_TEMPERATURE = 1000;
-export const DEFAULT_MAGNITUDE = 0.0014;
+export const DEFAULT_EPSILON = 0.0014;
 
 /**
  * 'ood-validation' (the paper's): the (T, ε) with the lowest FPR95 on held-out images of the in-distribution and OOD sets.
@@ -114,9 +114,9 @@ export type MethodResult = OodMetrics & { curves: OodCurves };
 
 export interface OodResult {
   out: string;
-  n_out: number;
+  nOut: number;
   temperature: number;
-  magnitude: number;
+  epsilon: number;
   baseline: MethodResult;
   odin: MethodResult;
   /** FPR95 and AUROC of ODIN for every (T, ε) tried, with --search. */
@@ -127,7 +127,7 @@ export interface OodResult {
 
 export interface EvaluateResult {
   in: string;
-  n_in: number;
+  nIn: number;
   /** Top-1 accuracy on the in-distribution test images, where they have labels. */
   accuracy?: number;
   results: OodResult[];
@@ -257,7 +257,7 @@ function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: Se
   const firstIn = Object.values(inScores)[0];
   return {
     in: ctx.opts.inData.name,
-    n_in: firstIn.ids.length,
+    nIn: firstIn.ids.length,
     accuracy: accuracyOf(firstIn),
     results,
     scores: { in: inScores, out: outScores },
@@ -270,7 +270,7 @@ function finish(ctx: Context, inScores: Record<string, SetScores>, outScores: Se
 async function runFixed(setup: Setup) {
   const { opts } = setup;
   const T = opts.temperature ?? DEFAULT_TEMPERATURE;
-  const eps = opts.epsilon ?? DEFAULT_MAGNITUDE;
+  const eps = opts.epsilon ?? DEFAULT_EPSILON;
   const total = opts.inData.size + opts.outData.reduce((a, d) => a + d.size, 0);
   const ctx: Context = { ...setup, progress: new ProgressTracker(total, opts.onProgress), scored: 0 };
   const inScores = await score(ctx, { data: opts.inData, range: { start: 0, end: opts.inData.size }, T, eps: [eps], kind: 'test', phase: `score ${opts.inData.name}` });
@@ -285,7 +285,7 @@ async function scoreWholeOutSets(ctx: Context, inScores: SetScores, { T, eps, ph
   for (const d of ctx.opts.outData) {
     const s = await score(ctx, { data: d, range: { start: 0, end: d.size }, T, eps: [eps], kind: 'test', phase: `${phase} ${d.name}` });
     outScores.push(s);
-    results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores, s, 0) });
+    results.push({ out: d.name, nOut: s.ids.length, temperature: T, epsilon: eps, ...methodResults(inScores, s, 0) });
   }
   return { outScores, results };
 }
@@ -352,7 +352,7 @@ async function runSearch(setup: Setup, search: SearchOptions) {
     inScores[key] ??= await score(ctx, { data: opts.inData, range: { start: val, end: opts.inData.size }, T, eps: [eps], kind: 'test', phase: `test ${opts.inData.name}` });
     const s = await score(ctx, { data: d, range: { start: val, end: d.size }, T, eps: [eps], kind: 'test', phase: `test ${d.name}` });
     outScores.push(s);
-    results.push({ out: d.name, n_out: s.ids.length, temperature: T, magnitude: eps, ...methodResults(inScores[key], s, 0), grid: grids.get(search.tuneOn ?? d.name) });
+    results.push({ out: d.name, nOut: s.ids.length, temperature: T, epsilon: eps, ...methodResults(inScores[key], s, 0), grid: grids.get(search.tuneOn ?? d.name) });
   }
   return finish(ctx, inScores, outScores, results);
 }

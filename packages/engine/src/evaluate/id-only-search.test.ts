@@ -69,8 +69,8 @@ describe('evaluate with the id-only search', () => {
     // The test needs a choice other than ε = 0 to tell the rule from a default.
     expect(best).toBeGreaterThan(0);
     expect(Object.keys(result.jobs).filter((k) => k.includes(`eps=${DEFAULT_EPSILONS.join(',')}`))).toEqual([`${inSpec}|0-${VAL}|T=1000|eps=${DEFAULT_EPSILONS.join(',')}`]);
-    expect(result.n_in).toBe(N_IN - VAL);
-    expect(result.results.map((r) => [r.out, r.n_out, r.temperature, r.magnitude])).toEqual([
+    expect(result.nIn).toBe(N_IN - VAL);
+    expect(result.results.map((r) => [r.out, r.nOut, r.temperature, r.epsilon])).toEqual([
       [NOISE, 12, 1000, DEFAULT_EPSILONS[best]],
       ['uniform:20:1', 20, 1000, DEFAULT_EPSILONS[best]],
     ]);

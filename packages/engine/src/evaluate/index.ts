@@ -1,5 +1,5 @@
 // Evaluation: scoring datasets through the ODIN graph, metrics per method, and the (T, ε) search.
-export { evaluate, jobsFromCheckpoints, DEFAULT_MAGNITUDE, DEFAULT_TEMPERATURE } from './evaluate.ts';
+export { evaluate, jobsFromCheckpoints, DEFAULT_EPSILON, DEFAULT_TEMPERATURE } from './evaluate.ts';
 export type { EvaluateOptions, EvaluateResult, MethodResult, OodResult, ScoreJobs, SearchMode, SearchOptions } from './evaluate.ts';
 export { CancelledError, scoreDataset, inputDims, emptyScores } from './score.ts';
 export type { ScoreCheckpoint, SetScores, ScoreOptions } from './score.ts';

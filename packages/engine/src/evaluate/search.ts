@@ -10,7 +10,7 @@ export const DEFAULT_EPSILONS = Array.from({ length: 21 }, (_, i) => Number(((0.
 export interface GridCell {
   temperature: number;
   epsilon: number;
-  fpr_at_95_tpr: number;
+  fprAt95Tpr: number;
   auroc: number;
 }
 
@@ -21,7 +21,7 @@ export function gridFor(inVal: SetScores, outVal: SetScores, T: number, epsilons
       Float64Array.from(inVal.odin, (r) => r[e]),
       Float64Array.from(outVal.odin, (r) => r[e]),
     );
-    return { temperature: T, epsilon, fpr_at_95_tpr: m.fpr_at_95_tpr, auroc: m.auroc };
+    return { temperature: T, epsilon, fprAt95Tpr: m.fprAt95Tpr, auroc: m.auroc };
   });
 }
 
@@ -29,7 +29,7 @@ export function gridFor(inVal: SetScores, outVal: SetScores, T: number, epsilons
 export function chooseSetting(grid: GridCell[]): GridCell {
   if (grid.length === 0) throw new Error('the search grid is empty');
   return [...grid].sort(
-    (a, b) => a.fpr_at_95_tpr - b.fpr_at_95_tpr || b.auroc - a.auroc || a.temperature - b.temperature || a.epsilon - b.epsilon,
+    (a, b) => a.fprAt95Tpr - b.fprAt95Tpr || b.auroc - a.auroc || a.temperature - b.temperature || a.epsilon - b.epsilon,
   )[0];
 }
 

@@ -5,7 +5,7 @@ import { computeOodMetrics, type OodMetrics } from './index.ts';
 import { mulberry32 } from '../preprocess/random.ts';
 
 type Metrics = OodMetrics;
-const METRIC_KEYS = ['fpr_at_95_tpr', 'detection_error', 'auroc', 'aupr_in', 'aupr_out'] as const;
+const METRIC_KEYS = ['fprAt95Tpr', 'detectionError', 'auroc', 'auprIn', 'auprOut'] as const;
 
 /** Strips the curves so results compare with toEqual / toBeCloseTo. */
 function metricsOf(scoresIn: number[], scoresOut: number[]): Metrics {
@@ -59,7 +59,7 @@ function bruteForce(sIn: number[], sOut: number[]): Metrics {
   let u = 0;
   for (const a of sIn) for (const b of sOut) u += a > b ? 1 : a === b ? 0.5 : 0;
 
-  return { fpr_at_95_tpr: fpr95, detection_error: detErr, auroc: u / (nIn * nOut), aupr_in: apIn, aupr_out: apOut, threshold };
+  return { fprAt95Tpr: fpr95, detectionError: detErr, auroc: u / (nIn * nOut), auprIn: apIn, auprOut: apOut, threshold };
 }
 
 const rng = mulberry32;
@@ -80,11 +80,11 @@ describe('computeOodMetrics: hand-worked cases', () => {
     // AUPR-Out (OOD iff s ≤ v, v increasing): v=0: TP 1 FP 0 → R 1/3 P 1; v=1: TP 2 FP 1 → R 2/3 P 2/3;
     //   v=2: TP 3 FP 3 → R 1 P 1/2; v=3: R 1. AP = 1/3 + 1/3·2/3 + 1/3·1/2 = 6/18 + 4/18 + 3/18 = 13/18.
     expectClose(metricsOf([3, 2, 2, 1], [2, 1, 0]), {
-      fpr_at_95_tpr: 2 / 3,
-      detection_error: 7 / 24,
+      fprAt95Tpr: 2 / 3,
+      detectionError: 7 / 24,
       auroc: 19 / 24,
-      aupr_in: 19 / 24,
-      aupr_out: 13 / 18,
+      auprIn: 19 / 24,
+      auprOut: 13 / 18,
       threshold: 1,
     });
   });
@@ -94,11 +94,11 @@ describe('computeOodMetrics: hand-worked cases', () => {
     // FPR95 = 1 at threshold 5. Detection error = min(0.5 at +∞, 0 + 0.5·1) = 0.5. AUROC = ½ (all ties).
     // AUPR-In = 1 · 3/5; AUPR-Out = 1 · 2/5.
     expectClose(metricsOf([5, 5, 5], [5, 5]), {
-      fpr_at_95_tpr: 1,
-      detection_error: 0.5,
+      fprAt95Tpr: 1,
+      detectionError: 0.5,
       auroc: 0.5,
-      aupr_in: 0.6,
-      aupr_out: 0.4,
+      auprIn: 0.6,
+      auprOut: 0.4,
       threshold: 5,
     });
   });
@@ -107,11 +107,11 @@ describe('computeOodMetrics: hand-worked cases', () => {
     // in = [4, 3] above out = [2, 1]: at t = 3, TPR 1 and FPR 0 → FPR95 0, threshold 3, detection error 0.
     // Every in beats every out → AUROC 1. Precision is 1 until recall 1 in both directions → AP 1, 1.
     expectClose(metricsOf([4, 3], [2, 1]), {
-      fpr_at_95_tpr: 0,
-      detection_error: 0,
+      fprAt95Tpr: 0,
+      detectionError: 0,
       auroc: 1,
-      aupr_in: 1,
-      aupr_out: 1,
+      auprIn: 1,
+      auprOut: 1,
       threshold: 3,
     });
   });
@@ -123,11 +123,11 @@ describe('computeOodMetrics: hand-worked cases', () => {
     // AUPR-In: recall steps at t=2 (R ½, P 1/3) and t=1 (R 1, P 2/4) → ½·1/3 + ½·½ = 5/12.
     // AUPR-Out is the mirror image: v=1 → FP 1 only, v=2 → FP 2, v=3 → R ½ P 1/3, v=4 → R 1 P ½ → 5/12.
     expectClose(metricsOf([1, 2], [3, 4]), {
-      fpr_at_95_tpr: 1,
-      detection_error: 0.5,
+      fprAt95Tpr: 1,
+      detectionError: 0.5,
       auroc: 0,
-      aupr_in: 5 / 12,
-      aupr_out: 5 / 12,
+      auprIn: 5 / 12,
+      auprOut: 5 / 12,
       threshold: 1,
     });
   });
@@ -138,7 +138,7 @@ describe('computeOodMetrics: hand-worked cases', () => {
     const sIn = Array.from({ length: 20 }, (_, i) => i + 1);
     const m = metricsOf(sIn, [2.5, 1.5, 2]);
     expect(m.threshold).toBe(2);
-    expect(m.fpr_at_95_tpr).toBeCloseTo(2 / 3, 15);
+    expect(m.fprAt95Tpr).toBeCloseTo(2 / 3, 15);
   });
 
   it('accepts Float32Array and Float64Array the same as number[]', () => {
@@ -213,11 +213,11 @@ describe('computeOodMetrics: properties', () => {
     );
   });
 
-  it('aupr_out(in, out) = aupr_in(−out, −in)', () => {
+  it('auprOut(in, out) = auprIn(−out, −in)', () => {
     fc.assert(
       fc.property(scores, scores, (sIn, sOut) => {
         const negated = metricsOf(sOut.map((x) => -x), sIn.map((x) => -x));
-        expect(metricsOf(sIn, sOut).aupr_out).toBeCloseTo(negated.aupr_in, 12);
+        expect(metricsOf(sIn, sOut).auprOut).toBeCloseTo(negated.auprIn, 12);
       }),
     );
   });
@@ -230,7 +230,7 @@ describe('computeOodMetrics: properties', () => {
           expect(m[key]).toBeGreaterThanOrEqual(0);
           expect(m[key]).toBeLessThanOrEqual(1);
         }
-        expect(m.detection_error).toBeLessThanOrEqual(0.5);
+        expect(m.detectionError).toBeLessThanOrEqual(0.5);
         expect(sIn).toContain(m.threshold);
       }),
     );
@@ -248,9 +248,9 @@ describe('computeOodMetrics: curves', () => {
     const nOut = 20_000;
     const sIn = Float64Array.from({ length: nIn }, () => rand() + 0.3);
     const sOut = Float64Array.from({ length: nOut }, () => rand());
-    const { roc, pr_in, pr_out } = computeOodMetrics(sIn, sOut).curves;
+    const { roc, prIn, prOut } = computeOodMetrics(sIn, sOut).curves;
 
-    for (const arr of [roc.fpr, roc.tpr, roc.thresholds, pr_in.recall, pr_in.precision, pr_out.recall, pr_out.precision]) {
+    for (const arr of [roc.fpr, roc.tpr, roc.thresholds, prIn.recall, prIn.precision, prOut.recall, prOut.precision]) {
       expect(arr.length).toBeLessThanOrEqual(1000);
       expect(arr.length).toBeGreaterThan(500);
     }
@@ -260,33 +260,33 @@ describe('computeOodMetrics: curves', () => {
     expect(nonDecreasing(roc.fpr) && nonDecreasing(roc.tpr)).toBe(true);
     expect(roc.thresholds.every((t, i) => i === 0 || t < roc.thresholds[i - 1])).toBe(true);
 
-    expect([pr_in.recall[0], pr_in.precision[0]]).toEqual([0, 1]);
-    expect(pr_in.recall.at(-1)).toBe(1);
-    expect(pr_in.precision.at(-1)).toBeCloseTo(nIn / (nIn + nOut), 15);
-    expect(nonDecreasing(pr_in.recall)).toBe(true);
+    expect([prIn.recall[0], prIn.precision[0]]).toEqual([0, 1]);
+    expect(prIn.recall.at(-1)).toBe(1);
+    expect(prIn.precision.at(-1)).toBeCloseTo(nIn / (nIn + nOut), 15);
+    expect(nonDecreasing(prIn.recall)).toBe(true);
 
-    expect([pr_out.recall[0], pr_out.precision[0]]).toEqual([0, 1]);
-    expect(pr_out.recall.at(-1)).toBe(1);
-    expect(pr_out.precision.at(-1)).toBeCloseTo(nOut / (nIn + nOut), 15);
-    expect(nonDecreasing(pr_out.recall)).toBe(true);
+    expect([prOut.recall[0], prOut.precision[0]]).toEqual([0, 1]);
+    expect(prOut.recall.at(-1)).toBe(1);
+    expect(prOut.precision.at(-1)).toBeCloseTo(nOut / (nIn + nOut), 15);
+    expect(nonDecreasing(prOut.recall)).toBe(true);
   });
 
   it('keep every point of a small problem', () => {
     // Same data as the "ties across classes" case: 4 distinct thresholds → 5 points each.
-    const { roc, pr_in, pr_out } = computeOodMetrics([3, 2, 2, 1], [2, 1, 0]).curves;
+    const { roc, prIn, prOut } = computeOodMetrics([3, 2, 2, 1], [2, 1, 0]).curves;
     expect(roc.fpr).toEqual([0, 0, 1 / 3, 2 / 3, 1]);
     expect(roc.tpr).toEqual([0, 0.25, 0.75, 1, 1]);
     expect(roc.thresholds).toEqual([Infinity, 3, 2, 1, 0]);
-    expect(pr_in.recall).toEqual([0, 0.25, 0.75, 1, 1]);
-    expect(pr_in.precision).toEqual([1, 1, 3 / 4, 4 / 6, 4 / 7]);
-    expect(pr_out.recall).toEqual([0, 1 / 3, 2 / 3, 1, 1]);
-    expect(pr_out.precision).toEqual([1, 1, 2 / 3, 1 / 2, 3 / 7]);
+    expect(prIn.recall).toEqual([0, 0.25, 0.75, 1, 1]);
+    expect(prIn.precision).toEqual([1, 1, 3 / 4, 4 / 6, 4 / 7]);
+    expect(prOut.recall).toEqual([0, 1 / 3, 2 / 3, 1, 1]);
+    expect(prOut.precision).toEqual([1, 1, 2 / 3, 1 / 2, 3 / 7]);
   });
 
   it('respects a smaller maxCurvePoints', () => {
     const sIn = Array.from({ length: 500 }, (_, i) => i);
     const { curves } = computeOodMetrics(sIn, sIn.map((x) => x - 100.5), { maxCurvePoints: 10 });
     expect(curves.roc.fpr.length).toBeLessThanOrEqual(10);
-    expect(curves.pr_out.recall.length).toBeLessThanOrEqual(10);
+    expect(curves.prOut.recall.length).toBeLessThanOrEqual(10);
   });
 });

@@ -15,23 +15,23 @@ export interface OodMetrics {
    * Equals sklearn's `fpr[argmax(tpr >= 0.95)]` from `roc_curve(labels_in_is_1, scores,
    * drop_intermediate=False)`.
    */
-  fpr_at_95_tpr: number;
+  fprAt95Tpr: number;
   /**
    * Detection error: min over t of 0.5·P(s_in < t) + 0.5·P(s_out ≥ t), t ranging over all reals
    * (every distinct score value, plus +∞ which gives 0.5). At most 0.5.
    */
-  detection_error: number;
+  detectionError: number;
   /** Area under the ROC curve with ties counting ½ (= Mann–Whitney U / (n_in·n_out)). */
   auroc: number;
   /**
    * Average precision, in-distribution positive (sklearn's `average_precision_score`):
    * AP = Σ_k (R_k − R_{k−1})·P_k over distinct thresholds in decreasing order, ties grouped.
    */
-  aupr_in: number;
+  auprIn: number;
   /** The same average precision with OOD as the positive class and the scores negated. */
-  aupr_out: number;
+  auprOut: number;
   /**
-   * The t of `fpr_at_95_tpr` (an in-distribution score): classify "in-distribution iff
+   * The t of `fprAt95Tpr` (an in-distribution score): classify "in-distribution iff
    * score ≥ threshold" to get ≥ 95% TPR at that FPR. In score units, not a fraction.
    */
   threshold: number;
@@ -46,9 +46,9 @@ export interface OodCurves {
    */
   roc: RocCurve;
   /** PR curve, in-distribution positive: recall non-decreasing from (0, 1) to (1, n_in / n). */
-  pr_in: PrCurve;
+  prIn: PrCurve;
   /** PR curve, OOD positive (scores negated): recall non-decreasing from (0, 1) to (1, n_out / n). */
-  pr_out: PrCurve;
+  prOut: PrCurve;
 }
 
 /** Options for {@link computeOodMetrics}. */
@@ -73,16 +73,16 @@ export function computeOodMetrics(
   const sweep = sweepThresholds(scoresIn, scoresOut);
   const { fpr, threshold } = fprAtTpr(sweep, 0.95);
   return {
-    fpr_at_95_tpr: fpr,
-    detection_error: detectionError(sweep),
+    fprAt95Tpr: fpr,
+    detectionError: detectionError(sweep),
     auroc: auroc(sweep),
-    aupr_in: averagePrecisionIn(sweep),
-    aupr_out: averagePrecisionOut(sweep),
+    auprIn: averagePrecisionIn(sweep),
+    auprOut: averagePrecisionOut(sweep),
     threshold,
     curves: {
       roc: rocCurve(sweep, maxCurvePoints),
-      pr_in: prCurveIn(sweep, maxCurvePoints),
-      pr_out: prCurveOut(sweep, maxCurvePoints),
+      prIn: prCurveIn(sweep, maxCurvePoints),
+      prOut: prCurveOut(sweep, maxCurvePoints),
     },
   };
 }

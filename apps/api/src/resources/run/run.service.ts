@@ -1,5 +1,5 @@
 // Runs: validation and queueing, cancel/rerun/delete, results as stored by the worker, hardest samples and the scores CSV.
-import { DEFAULT_EPSILONS, DEFAULT_MAGNITUDE, DEFAULT_TEMPERATURE, DEFAULT_TEMPERATURES } from '@odin/engine';
+import { DEFAULT_EPSILONS, DEFAULT_EPSILON, DEFAULT_TEMPERATURE, DEFAULT_TEMPERATURES } from '@odin/engine';
 import type { Run as RunRow, RunResult as RunResultRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
 import type { RunResultSummary } from '../../graphql/loaders.ts';
@@ -44,7 +44,7 @@ function checkSettings(input: StartRunInput): StoredSettings {
     return { search: { mode, temperatures, epsilons, validationCount } };
   }
   const temperature = input.temperature ?? DEFAULT_TEMPERATURE;
-  const epsilon = input.epsilon ?? DEFAULT_MAGNITUDE;
+  const epsilon = input.epsilon ?? DEFAULT_EPSILON;
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw badInput('temperature must be a positive number');
   if (!(epsilon >= 0) || !Number.isFinite(epsilon)) throw badInput('epsilon must be a non-negative number');
   return { temperature, epsilon };

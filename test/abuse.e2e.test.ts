@@ -155,11 +155,12 @@ describe('API abuse', () => {
       expect(a.status, name).toBe(401);
     }
     // The upload route with a lying checksum, an empty body and a wrong content type.
-    for (const [name, init] of Object.entries({
+    const uploads: Record<string, Record<string, string>> = {
       checksum: { 'content-type': 'application/octet-stream', 'x-content-sha256': '0'.repeat(64) },
       badChecksum: { 'content-type': 'application/octet-stream', 'x-content-sha256': 'zz' },
       form: { 'content-type': 'application/x-www-form-urlencoded' },
-    })) {
+    };
+    for (const [name, init] of Object.entries(uploads)) {
       const a = await send('/v1/uploads', { method: 'POST', headers: init, body: 'some bytes' });
       expect(a.status, name).toBeGreaterThanOrEqual(400);
       expect(a.status, name).toBeLessThan(500);

@@ -287,6 +287,34 @@ describe('the dashboard against the real API', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it('starts an ID-only search from the form (no OOD data to tune on) and shows what it chose', async () => {
+    await page.goto(`${stack.web.url}/runs`);
+    await page.locator('[data-new-run]').click();
+    await choose(page, 'model', 'demo cnn');
+    await choose(page, 'in', /^fashion-600/);
+    await choose(page, 'ood', /^mnist-600/);
+    await page.getByRole('dialog').getByText('Perturbation ε').click();
+    await page.getByRole('dialog').getByText('Tune on in-distribution only').click();
+    await page.locator('[data-field=validation]').fill('200');
+    await page.locator('[data-submit-run]').click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const { runs } = await data<{ runs: { edges: { node: { id: string; settings: { search: { mode: string; temperatures: number[]; epsilons: number[]; validationCount: number } } } }[] } }>(
+      stack.api.url,
+      '{ runs(first: 1) { edges { node { id settings { search { mode temperatures epsilons validationCount } } } } } }',
+    );
+    const run = runs.edges[0].node;
+    expect(run.settings.search).toMatchObject({ mode: 'ID_ONLY', temperatures: [1000], validationCount: 200 });
+    expect(run.settings.search.epsilons).toHaveLength(21);
+    expect((await waitForRun(stack.api.url, run.id)).status).toBe('SUCCEEDED');
+    const { run: done } = await data<{ run: { results: { temperature: number; epsilon: number; nIn: number }[] } }>(stack.api.url, 'query($id: ID!) { run(id: $id) { results { temperature epsilon nIn } } }', { id: run.id });
+    expect(done.results[0]).toMatchObject({ temperature: 1000, nIn: 400 });
+    await expect(page.locator(`[data-run-id="${run.id}"]`).textContent()).resolves.toContain('ID-only search: T = 1000, 21 ε');
+    await page.goto(`${stack.web.url}/runs/${run.id}`);
+    await page.locator(`[data-result-panel="${ids.outSet}"]`).waitFor();
+    await expect(page.locator('[data-run]').textContent()).resolves.toContain(`ε = ${done.results[0].epsilon}`);
+    expect(watched.problems).toEqual([]);
+  });
+
   it('compares two runs chosen in the list, marking the best value of each row', async () => {
     const { startRun } = await data<{ startRun: { id: string } }>(stack.api.url, 'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], epsilon: 0 }) { id } }', {
       m: ids.model,

@@ -653,7 +653,7 @@ export type RegisterModelMutationVariables = Exact<{
 
 export type RegisterModelMutation = { __typename?: 'Mutation', registerModel: { __typename?: 'Model', id: string } };
 
-export type RunRowFragment = { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> };
+export type RunRowFragment = { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', mode: SearchMode, temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> };
 
 export type RunsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -665,14 +665,14 @@ export type RunsQueryVariables = Exact<{
 }>;
 
 
-export type RunsQuery = { __typename?: 'Query', runs: { __typename?: 'RunConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null, hasNextPage: boolean }, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } }> } };
+export type RunsQuery = { __typename?: 'Query', runs: { __typename?: 'RunConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', endCursor?: string | null, hasNextPage: boolean }, edges: Array<{ __typename?: 'RunEdge', node: { __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, auroc: number } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', mode: SearchMode, temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } }> } };
 
 export type RunQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accuracy?: number | null, id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, shards: { __typename?: 'RunShards', total: number, waiting: number, running: number, stalled: number, done: number, stalledSince?: string | null }, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number }, grid?: Array<{ __typename?: 'GridCell', temperature: number, epsilon: number, fprAt95Tpr: number, auroc: number }> | null, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', baseline: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } }, odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } } }, histograms: { __typename?: 'RunHistograms', baseline: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } | null };
+export type RunQuery = { __typename?: 'Query', run?: { __typename?: 'Run', accuracy?: number | null, id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, shards: { __typename?: 'RunShards', total: number, waiting: number, running: number, stalled: number, done: number, stalledSince?: string | null }, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, threshold: number, baselineThreshold: number, nIn: number, nOut: number, outDataset: { __typename?: 'Dataset', id: string, name: string, itemCount: number }, grid?: Array<{ __typename?: 'GridCell', temperature: number, epsilon: number, fprAt95Tpr: number, auroc: number }> | null, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', baseline: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } }, odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } } }, histograms: { __typename?: 'RunHistograms', baseline: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> }, odin: { __typename?: 'ScoreHistogram', edges: Array<number>, in: Array<number>, out: Array<number> } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', mode: SearchMode, temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> } | null };
 
 export type MethodCurvesFieldsFragment = { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> }, prIn: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> }, prOut: { __typename?: 'PrCurve', precision: Array<number>, recall: Array<number> } };
 
@@ -692,7 +692,7 @@ export type CompareQueryVariables = Exact<{
 }>;
 
 
-export type CompareQuery = { __typename?: 'Query', compareRuns: Array<{ __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, outDataset: { __typename?: 'Dataset', id: string, name: string }, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> } } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> }> };
+export type CompareQuery = { __typename?: 'Query', compareRuns: Array<{ __typename?: 'Run', id: string, status: RunStatus, progress: number, phase?: string | null, imagesPerSecond?: number | null, createdAt: string, startedAt?: string | null, finishedAt?: string | null, error?: string | null, backend: Backend, batchSize: number, results: Array<{ __typename?: 'RunResult', outDatasetId: string, temperature: number, epsilon: number, outDataset: { __typename?: 'Dataset', id: string, name: string }, baseline: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, odin: { __typename?: 'OodMetrics', fprAt95Tpr: number, detectionError: number, auroc: number, auprIn: number, auprOut: number }, curves: { __typename?: 'RunCurves', odin: { __typename?: 'MethodCurves', roc: { __typename?: 'RocCurve', fpr: Array<number>, tpr: Array<number> } } } }>, settings: { __typename?: 'RunSettings', temperature?: number | null, epsilon?: number | null, search?: { __typename?: 'SearchSettings', mode: SearchMode, temperatures: Array<number>, epsilons: Array<number>, validationCount: number } | null }, model: { __typename?: 'Model', id: string, name: string }, inDataset: { __typename?: 'Dataset', id: string, name: string }, outDatasets: Array<{ __typename?: 'Dataset', id: string, name: string }> }> };
 
 export type StartRunMutationVariables = Exact<{
   input: StartRunInput;
@@ -755,6 +755,7 @@ export const RunRowFragmentDoc = new TypedDocumentString(`
     temperature
     epsilon
     search {
+      mode
       temperatures
       epsilons
       validationCount
@@ -993,6 +994,7 @@ export const RunsDocument = new TypedDocumentString(`
     temperature
     epsilon
     search {
+      mode
       temperatures
       epsilons
       validationCount
@@ -1096,6 +1098,7 @@ export const RunDocument = new TypedDocumentString(`
     temperature
     epsilon
     search {
+      mode
       temperatures
       epsilons
       validationCount
@@ -1204,6 +1207,7 @@ export const CompareDocument = new TypedDocumentString(`
     temperature
     epsilon
     search {
+      mode
       temperatures
       epsilons
       validationCount

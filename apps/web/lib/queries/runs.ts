@@ -23,6 +23,7 @@ export const RunRowFragment = graphql(`
       temperature
       epsilon
       search {
+        mode
         temperatures
         epsilons
         validationCount

@@ -1,5 +1,6 @@
 'use client';
-// The New run form: model, in-distribution set, OOD sets, fixed T/ε (the paper's defaults) or a grid search.
+// The New run form: model, in-distribution set, OOD sets, fixed T/ε (the paper's defaults), a grid search on OOD
+// validation images, or an ε search on in-distribution images alone (for users with no OOD data to tune on).
 import { Button, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -16,6 +17,8 @@ import { useStartRun } from '@/lib/queries/runs';
 const PAPER_TEMPERATURES = ['1', '2', '5', '10', '20', '50', '100', '200', '500', '1000'];
 const PAPER_EPSILON_STEPS = 21;
 
+type Mode = 'fixed' | 'search' | 'id-only';
+
 export interface NewRunDefaults {
   modelId?: string;
   inDatasetId?: string;
@@ -29,7 +32,7 @@ function NewRunForm({ defaults, onDone }: { defaults: NewRunDefaults; onDone: ()
   const [modelId, setModelId] = useState<string | null>(defaults.modelId ?? null);
   const [inId, setInId] = useState<string | null>(defaults.inDatasetId ?? null);
   const [outIds, setOutIds] = useState<string[]>([]);
-  const [mode, setMode] = useState<'fixed' | 'search'>('fixed');
+  const [mode, setMode] = useState<Mode>('fixed');
   const [temperature, setTemperature] = useState<number | string>(1000);
   const [epsilon, setEpsilon] = useState<number | string>(0.0014);
   const [temperatures, setTemperatures] = useState<string[]>(PAPER_TEMPERATURES);
@@ -51,7 +54,8 @@ function NewRunForm({ defaults, onDone }: { defaults: NewRunDefaults; onDone: ()
         ? { temperature: Number(temperature), epsilon: Number(epsilon) }
         : {
             search: {
-              temperatures: temperatures.map(Number),
+              mode: mode === 'id-only' ? 'ID_ONLY' : 'OOD_VALIDATION',
+              temperatures: mode === 'id-only' ? [Number(temperature)] : temperatures.map(Number),
               epsilons: Array.from({ length: PAPER_EPSILON_STEPS }, (_, i) => Number(((0.004 * i) / (PAPER_EPSILON_STEPS - 1)).toFixed(6))),
               validationCount: Number(validationCount),
             },
@@ -82,21 +86,36 @@ function NewRunForm({ defaults, onDone }: { defaults: NewRunDefaults; onDone: ()
       />
       <SegmentedControl
         value={mode}
-        onChange={(v) => setMode(v as 'fixed' | 'search')}
+        onChange={(v) => setMode(v as Mode)}
         data={[
           { value: 'fixed', label: 'Fixed T and ε' },
           { value: 'search', label: 'Search the grid' },
+          { value: 'id-only', label: 'Tune on in-distribution only' },
         ]}
+        data-field="mode"
       />
-      {mode === 'fixed' ? (
+      {mode === 'fixed' && (
         <Group grow>
           <NumberInput label="Temperature T" value={temperature} onChange={setTemperature} min={1} data-field="temperature" />
           <NumberInput label="Perturbation ε" value={epsilon} onChange={setEpsilon} min={0} step={0.0002} decimalScale={6} data-field="epsilon" />
         </Group>
-      ) : (
+      )}
+      {mode === 'search' && (
         <>
           <TagsInput label="Temperatures" value={temperatures} onChange={setTemperatures} description={`× ${PAPER_EPSILON_STEPS} ε from 0 to 0.004, as in the paper`} />
           <NumberInput label="Validation images per set" description="Held out from the start of every set to tune on" value={validationCount} onChange={setValidationCount} min={1} />
+        </>
+      )}
+      {mode === 'id-only' && (
+        <>
+          <Text size="sm" c="dimmed">
+            For when there are no OOD images to tune on: T stays fixed, and of {PAPER_EPSILON_STEPS} ε from 0 to 0.004 the run keeps the one with the highest mean ODIN score on
+            held-out in-distribution images. The OOD sets are tested in full.
+          </Text>
+          <Group grow>
+            <NumberInput label="Temperature T" value={temperature} onChange={setTemperature} min={1} data-field="temperature" />
+            <NumberInput label="Validation images (in-distribution)" description="Held out from the start of the set" value={validationCount} onChange={setValidationCount} min={1} data-field="validation" />
+          </Group>
         </>
       )}
       <Group grow>

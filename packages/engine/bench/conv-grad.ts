@@ -1,6 +1,6 @@
 // Benchmark: formulations of the Conv and pooling input gradients on onnxruntime-node CPU (2 threads, batch 32).
 //
-// Run: npx tsx packages/engine/bench/conv-grad.ts [--reps 40]
+// Run: npx tsx packages/engine/bench/conv-grad.ts [--reps 40] [--only conv|maxpool|avgpool]
 // Each cell is the best (minimum) milliseconds of one run of a single-purpose model, the candidates of a row
 // timed round-robin so that load from other processes spreads evenly over them. The rules in
 // src/autodiff/rules/{convolution,pooling}.ts use the formulations that won here ("rule" columns).
@@ -11,6 +11,7 @@ import { emptyGraph } from '../src/graph/ir.ts';
 import type { Node, TensorData } from '../src/graph/ir.ts';
 import { newModel, writeModel } from '../src/graph/onnx-io.ts';
 import { f32 } from '../src/graph/tensor.ts';
+import { buildGradient } from '../src/autodiff/driver.ts';
 import { convInputGrad, convWeightGrad, geometry, padOrCrop } from '../src/autodiff/rules/conv-transpose.ts';
 import type { ConvSpec, Geometry } from '../src/autodiff/rules/conv-transpose.ts';
 import { averagePoolInputGrad, averagePoolScale, firstMax, gatherWindows, maxPoolInputGrad, scatterWindows } from '../src/autodiff/rules/pooling.ts';
@@ -36,12 +37,13 @@ interface Candidate {
   inputs: Record<string, number[]>;
   build: Build;
   feeds?: Record<string, ort.Tensor>;
+  opset?: number;
 }
 
 async function session(c: Candidate): Promise<{ run: () => Promise<unknown>; release: () => Promise<void> }> {
   const graph = emptyGraph('bench');
-  const model = newModel(graph, OPSET);
-  const b = new GraphBuilder(graph, OPSET);
+  const model = newModel(graph, c.opset ?? OPSET);
+  const b = new GraphBuilder(graph, c.opset ?? OPSET);
   for (const [name, dims] of Object.entries(c.inputs)) graph.inputs.push({ name, dtype: 'float32', shape: ['N', ...dims.slice(1)] });
   graph.outputs.push({ name: c.build(b), dtype: 'float32' });
   const s = await ort.InferenceSession.create(writeModel(model), { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
@@ -223,9 +225,15 @@ async function forwardMaxPool(c: PoolCase, x: ort.Tensor): Promise<ort.Tensor> {
   return y;
 }
 
+/** The rule compiled for onnxruntime's CPU provider (MaxPool Indices + ScatterElements) at `opset`. */
+function cpuDx(b: GraphBuilder, attrs: PoolCase['attrs'], opset: number): string {
+  const y = b.op('MaxPool', ['x'], attrs);
+  return buildGradient(newModel(b.graph, opset), { seeds: [{ of: y, grad: 'dy' }], wrt: ['x'], provider: 'cpu' }).get('x')!;
+}
+
 async function benchMaxPool(): Promise<void> {
-  header('MaxPool (ms): forward; dX by the rule, with SpaceToDepth as gather (kernel == stride), ArgMax one-hot, Conv col2im, DepthToSpace col2im, Where for Mul; the per-offset loop', [
-    'fwd', 'rule', 'S2D', 'ArgMax', 'Conv', 'D2S', 'Where', 'loop',
+  header('MaxPool (ms): forward; dX by the rule, with SpaceToDepth as gather (kernel == stride), ArgMax one-hot, Conv col2im, DepthToSpace col2im, Where for Mul; the per-offset loop; the CPU rule at opset 17 and 13', [
+    'fwd', 'rule', 'S2D', 'ArgMax', 'Conv', 'D2S', 'Where', 'loop', 'CPU', 'CPU@13',
   ]);
   for (const c of POOL_CASES) {
     const g = geometry(nodeWith('MaxPool', c.attrs), c.size, c.attrs.kernel_shape as number[], 'pool');
@@ -246,6 +254,8 @@ async function benchMaxPool(): Promise<void> {
         tiled ? { inputs, build: (b) => variantDx(b, g, { scatter: 'depth-to-space' }), feeds } : undefined,
         { inputs, build: (b) => variantDx(b, g, { where: true }), feeds },
         { inputs, build: (b) => loopDx(b, g, c.c), feeds },
+        { inputs, build: (b) => cpuDx(b, c.attrs, OPSET), feeds },
+        { inputs, build: (b) => cpuDx(b, c.attrs, 13), feeds, opset: 13 },
       ]),
     );
   }
@@ -282,6 +292,8 @@ async function benchAveragePool(): Promise<void> {
 }
 
 console.log(`onnxruntime-node CPU, intraOpNumThreads 2, graphOptimizationLevel all, float32, batch ${BATCH}, best of ${REPS} round-robin reps`);
-await benchConv();
-await benchMaxPool();
-await benchAveragePool();
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
+if (!only || only === 'conv') await benchConv();
+if (!only || only === 'maxpool') await benchMaxPool();
+if (!only || only === 'avgpool') await benchAveragePool();

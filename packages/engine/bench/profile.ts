@@ -113,7 +113,9 @@ export async function profileOdin(net: BenchNet, { epsilons = 1, provider = 'cpu
   const forwardByOp = sumByOp(await profileNodes(forward, plainFeeds, `${net.name}-forward`, runs, warmup));
   // The forward pass's kernel time for the ODIN graph's batch.
   const perImage = (n / forwardBatch) * total(forwardByOp);
-  const fastest = await profileNodes(odin, odinFeeds(x, n, epsilons === 1 ? oneEpsilon : sweep.slice(0, epsilons)), `${net.name}-odin`, runs, warmup);
+  // A graph compiled for batch 1 takes one ε per run: its sweep is `epsilons` runs of one.
+  const fixed = report.batch.mode === 'fixed';
+  const fastest = await profileNodes(odin, odinFeeds(x, n, epsilons === 1 || fixed ? oneEpsilon : sweep.slice(0, epsilons)), `${net.name}-odin`, runs, warmup);
   const byOp = new Map<string, { us: number; calls: number }>();
   const byPart: Record<string, number> = {};
   const byPartOp: Record<string, Record<string, number>> = {};
@@ -129,7 +131,7 @@ export async function profileOdin(net: BenchNet, { epsilons = 1, provider = 'cpu
     byPartOp[part][entry.op] = (byPartOp[part][entry.op] ?? 0) + entry.us / 1000;
     us += entry.us;
   }
-  const odinMs = us / 1000;
+  const odinMs = ((fixed ? epsilons : 1) * us) / 1000;
   return {
     net: net.name,
     provider,

@@ -17,7 +17,8 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const before = load();
 const rows = [];
 for (const net of nets) {
-  rows.push(await benchSustained(net, provider));
+  const kernel = { odin1OverForward: (await profileOdin(net, { provider })).ratio, sweepOverPasses: (await profileOdin(net, { provider, epsilons: 21 })).ratio };
+  rows.push({ ...(await benchSustained(net, provider)), kernel });
   process.stderr.write(`${net.name} `);
 }
 process.stderr.write('\n');

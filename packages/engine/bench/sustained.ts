@@ -30,6 +30,8 @@ export interface SustainedRow {
   odin1OverForward: number;
   /** Median over rounds of time(21 ε) / ((2 + 21) · time(forward)), per image. */
   sweepOverPasses: number;
+  /** The two ratios again from onnxruntime's profiler (kernel time only, which other processes move less), when measured. */
+  kernel?: { odin1OverForward: number; sweepOverPasses: number };
 }
 
 export function images(n: number): Float32Array {
@@ -109,7 +111,7 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
 }
 
 export function formatSustained(rows: SustainedRow[], provider: Provider, load: string): string {
-  const header = ['net', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`];
+  const header = ['net', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`, 'kernel: ODIN1/fwd', 't21/(23·t_fwd)'];
   const body = rows.map((r) => [
     r.net,
     r.batch,
@@ -117,12 +119,14 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
     r.odin1.toFixed(0),
     `${r.odin1OverForward.toFixed(3)}${r.odin1OverForward >= GOALS.odin1OverForward ? '  ' : ' ✗'}`,
     `${r.sweepOverPasses.toFixed(3)}${r.sweepOverPasses <= GOALS.sweepOverPasses ? '  ' : ' ✗'}`,
+    r.kernel ? r.kernel.odin1OverForward.toFixed(3) : '—',
+    r.kernel ? r.kernel.sweepOverPasses.toFixed(3) : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×${SIZE}×${SIZE}, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
-      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain and ODIN alternate, medians of ${ROUNDS}; load average ${load}`,
+      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain and ODIN alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
     line(header),
     ...body.map(line),
   ].join('\n');

@@ -23,6 +23,11 @@ import { shapeOf } from './helpers.ts';
 // (depthwise). At stride 2 ConvTranspose is 1.3-2.9x the forward and beats every Conv form: the sub-pixel
 // phase Conv itself is cheap, but onnxruntime's DepthToSpace/Transpose interleave is not. The sub-pixel
 // form (conv-transpose.ts) remains the fallback where ConvTranspose's attributes cannot express the crop.
+// Tried for depthwise 3×3 s2 p1 dX and not kept (2 threads, batch 32, median ms, forward / ConvTranspose / one
+// depthwise stride-1 Conv per sub-pixel phase stacked and interleaved by DepthToSpace DCR / zero-upsampled dY by a
+// broadcast Mul, then a flipped-kernel depthwise Conv): dw24 16² 0.57 / 1.60 / 1.78 / 3.15; dw64 8² 0.35 / 1.23
+// / 1.50 / 3.38; dw48 32² 5.37 / 11.0 / 17.8 / 39.1. The phase Convs stay on onnxruntime's depthwise kernel but the
+// interleave costs more than ConvTranspose saves; the upsampled form does 4× the forward's multiply-adds.
 // dW (training only): see fastestWeightGrad in conv-transpose.ts.
 
 // d Conv(X, W, B) = (ConvTranspose(dY, W), Σ_{n,p} dY ⊗ window(X), Σ_{n, spatial} dY)

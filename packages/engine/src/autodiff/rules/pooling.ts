@@ -1,4 +1,4 @@
-// Gradient rules: pooling ops. Windows are gathered exactly (strided Slices) and scattered back by ConvTranspose.
+// Gradient rules: pooling ops. Windows are gathered exactly (strided Slices) and scattered back by ConvTranspose; for onnxruntime's CPU, MaxPool's from its Indices.
 import { attrInt, attrInts, attrString } from '../../graph/attrs.ts';
 import type { GraphBuilder } from '../../graph/builder.ts';
 import { f32 } from '../../graph/tensor.ts';
@@ -22,6 +22,18 @@ import { shapeOf } from './helpers.ts';
 // (onnxruntime's NCHWc Conv is slow on [N·C, K] batches; DepthToSpace was slower too, 2.65 / 11.21 ms).
 // SpaceToDepth is faster for kernel == stride but missing from onnxruntime's WebGPU kernels; the ArgMax
 // one-hot needs an int64 Equal, which WebGPU lacks. The cost is the K-fold window tensor (~7 passes over it).
+// Compiled for onnxruntime's CPU provider (rule.ts's Provider), MaxPool dX is dY scatter-added at the Indices of a
+// second MaxPool instead. `npx tsx bench/conv-grad.ts --only maxpool`, best of 40, ms, inputs of 8 levels (ties in
+// most windows), a load average of 4–9 on the 2 cores, so compare within a row:
+//                        forward  rule   CPU: Indices + ScatterElements (opset 17) / one per phase (opset 13)
+//   16ch 32² 2×2 s2        0.40   1.86   3.22 / 2.64
+//   64ch 32² 2×2 s2        1.99  34.92  11.61 / 11.43
+//   16ch 32² 3×3 s2 p1     0.49   4.92   4.60 / 5.83
+//   64ch 32² 3×3 s2 p1     1.51  84.06  23.22 / 57.09
+//   16ch 16² 3×3 s1 p1     0.33   3.46   2.76 / 8.64
+// In the nets (kernel time, bench/profile.ts) ResNet's 3×3 s2 p1 pool gradient fell from about 5 to 2.5 ms and
+// SqueezeNet's whole gradient from 2.5 to 1.8 ms. onnxruntime's MaxPool with Indices is its slow generic kernel
+// (≈ 8× its forward MaxPool here, branchy: slower still on untied random inputs); it is the larger part.
 // AveragePool dX: the transposed convolution with a constant kernel, ConvTranspose (Conv at stride 1):
 //   16ch 32² 2×2 s2: forward 0.31, rule 0.71, sub-pixel Conv 1.57, Expand upsampling 2.70
 //   64ch 32² 3×3 s2 p1: forward 1.14, rule 4.78, sub-pixel Conv 11.39

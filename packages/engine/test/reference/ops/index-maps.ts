@@ -3,6 +3,7 @@ import { attrInt, attrInts, attrString } from '../../../src/graph/attrs.ts';
 import { broadcastIndex, broadcastShapes, forEachIndex, normAxis, size, strides, toNumbers } from '../tensor.ts';
 import { fail, input, intsInput } from './context.ts';
 import type { OpContext } from './context.ts';
+import type { RefTensor } from '../tensor.ts';
 
 /** For each output element, the flat index of the input element it copies; -1 takes `fill`. */
 export interface IndexMap {
@@ -184,17 +185,18 @@ function gatherMap(ctx: OpContext): IndexMap {
   });
 }
 
-function gatherElementsMap(ctx: OpContext): IndexMap {
-  const x = input(ctx, 0);
-  const ind = input(ctx, 1);
-  if (ind.dtype !== 'int64') fail(ctx, 'indices should be integers');
-  if (ind.dims.length !== x.dims.length) fail(ctx, 'indices and data differ in rank');
-  const axis = normAxis(attrInt(ctx.node, 'axis', 0), x.dims.length);
-  const idx = toNumbers(ind);
-  const n = x.dims[axis];
-  const st = strides(x.dims);
+/**
+ * For each element of `indices` (GatherElements/ScatterElements), the flat index into a tensor of `dims` that it names:
+ * its own coordinates with the one along `axis` replaced by its value.
+ */
+export function elementsIndex(ctx: OpContext, dims: number[], indices: RefTensor, axis: number): Int32Array {
+  if (indices.dtype !== 'int64') fail(ctx, 'indices should be integers');
+  if (indices.dims.length !== dims.length) fail(ctx, 'indices and data differ in rank');
+  const idx = toNumbers(indices);
+  const n = dims[axis];
+  const st = strides(dims);
   const map = new Int32Array(idx.length);
-  forEachIndex(ind.dims, (c, k) => {
+  forEachIndex(indices.dims, (c, k) => {
     let i = idx[k];
     if (i < -n || i >= n) fail(ctx, `index ${i} is out of range for axis of size ${n}`);
     if (i < 0) i += n;
@@ -202,7 +204,13 @@ function gatherElementsMap(ctx: OpContext): IndexMap {
     for (let j = 0; j < c.length; j++) f += (j === axis ? i : c[j]) * st[j];
     map[k] = f;
   });
-  return { dims: [...ind.dims], map };
+  return map;
+}
+
+function gatherElementsMap(ctx: OpContext): IndexMap {
+  const x = input(ctx, 0);
+  const ind = input(ctx, 1);
+  return { dims: [...ind.dims], map: elementsIndex(ctx, x.dims, ind, normAxis(attrInt(ctx.node, 'axis', 0), x.dims.length)) };
 }
 
 function blocksize(ctx: OpContext): number {

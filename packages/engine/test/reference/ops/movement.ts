@@ -1,10 +1,10 @@
 // Data movement ops: the index-map ops applied, the reshape family (dims only), Dropout, Concat, Split and ScatterElements.
 import { attrInt, attrInts, attrString } from '../../../src/graph/attrs.ts';
-import { copyRange, forEachIndex, gatherData, make, newLike, normAxis, size, strides, toNumbers } from '../tensor.ts';
+import { copyRange, gatherData, make, newLike, normAxis, size } from '../tensor.ts';
 import type { RefTensor } from '../tensor.ts';
 import { fail, input, intsInput } from './context.ts';
 import type { OpContext, OpImpl } from './context.ts';
-import { INDEX_MAPS } from './index-maps.ts';
+import { INDEX_MAPS, elementsIndex } from './index-maps.ts';
 import type { IndexMap } from './index-maps.ts';
 
 function applyMap(mapper: (ctx: OpContext) => IndexMap): OpImpl {
@@ -185,27 +185,18 @@ const split: OpImpl = (ctx) => {
  */
 const scatterElements: OpImpl = (ctx) => {
   const [x, ind, upd] = [input(ctx, 0), input(ctx, 1), input(ctx, 2)];
-  if (ind.dtype !== 'int64') fail(ctx, 'indices should be integers');
-  if (ind.dims.join() !== upd.dims.join() || ind.dims.length !== x.dims.length) fail(ctx, 'indices and updates should share a shape of the data\'s rank');
+  if (ind.dims.join() !== upd.dims.join()) fail(ctx, 'indices and updates should have one shape');
   const reduction = ctx.opset >= 16 ? attrString(ctx.node, 'reduction', 'none') : 'none';
   if (reduction !== 'none' && reduction !== 'add') fail(ctx, `reduction ${reduction} is not implemented`);
-  const axis = normAxis(attrInt(ctx.node, 'axis', 0), x.dims.length);
-  const idx = toNumbers(ind);
-  const n = x.dims[axis];
-  const st = strides(x.dims);
+  const at = elementsIndex(ctx, x.dims, ind, normAxis(attrInt(ctx.node, 'axis', 0), x.dims.length));
   const out = newLike(x.data, x.data.length) as Float64Array;
   out.set(x.data as Float64Array);
   const written = new Set<number>();
-  forEachIndex(ind.dims, (c, k) => {
-    let i = idx[k];
-    if (i < -n || i >= n) fail(ctx, `index ${i} is out of range for axis of size ${n}`);
-    if (i < 0) i += n;
-    let f = 0;
-    for (let j = 0; j < c.length; j++) f += (j === axis ? i : c[j]) * st[j];
+  at.forEach((f, k) => {
     const v = (upd.data as Float64Array)[k];
     if (reduction === 'add') out[f] += v;
     else {
-      if (written.has(f)) fail(ctx, `index ${i} at ${c} repeats an earlier one without a reduction`);
+      if (written.has(f)) fail(ctx, `update ${k} repeats the index of an earlier one without a reduction`);
       written.add(f);
       out[f] = v;
     }

@@ -6,7 +6,7 @@ import type { Model } from '../src/graph/ir.ts';
 import { readModel, writeModel } from '../src/graph/onnx-io.ts';
 import { compileOdin } from '../src/odin/compile.ts';
 import type { OdinCompileOptions, OdinCompileReport } from '../src/odin/compile.ts';
-import { NET_IO, NETS } from '../test/nets.ts';
+import { NET_IO, NETS, denseNetBC, wideResNet } from '../test/nets.ts';
 
 const ZOO = resolve(dirname(fileURLToPath(import.meta.url)), '../test/zoo');
 export const SIZE = 32;
@@ -29,8 +29,16 @@ export interface CompiledNet {
   report: OdinCompileReport;
 }
 
+/** Full-size CIFAR nets, built only for the benchmark. */
+const CIFAR_NETS = [
+  { name: 'wrn-16-4', build: wideResNet },
+  { name: 'densenet-bc-40', build: denseNetBC },
+];
+
 export function benchNets(only?: string[]): BenchNet[] {
-  const built = NETS.map((spec) => ({ name: `nets/${spec.name}`, source: spec.build({ size: SIZE }), input: NET_IO.input, options: { mean: MEAN, std: STD } }));
+  const built = [...NETS, ...CIFAR_NETS]
+    .filter((spec) => !only || only.some((o) => o === spec.name || o === `nets/${spec.name}`))
+    .map((spec) => ({ name: `nets/${spec.name}`, source: spec.build({ size: SIZE }), input: NET_IO.input, options: { mean: MEAN, std: STD } }));
   const index = JSON.parse(readFileSync(resolve(ZOO, 'zoo.json'), 'utf8')) as { nets: Record<string, { input: string }> };
   const zoo = Object.entries(index.nets).map(([name, { input }]) => ({
     name: `zoo/${name}`,

@@ -234,6 +234,51 @@ export function vitNet(options: NetOptions = {}): Model {
   return net.finish(net.gemm(pooled, d, 4));
 }
 
+/**
+ * WRN-16-4 (Zagoruyko & Komodakis): 3×3 stem to 16 channels, three groups of two pre-activation basic blocks at widths
+ * 64, 128, 256 (stride 2 into the last two, 1×1 projection shortcuts), then BN → ReLU → GAP → Gemm. For the benchmark.
+ */
+export function wideResNet(options: NetOptions = {}): Model {
+  const net = new Net('wrn', resolve(options, 505));
+  const { b } = net;
+  const block = (x: string, cin: number, cout: number, stride: number): string => {
+    const o = net.relu(net.bn(x, cin));
+    const y = net.conv(net.relu(net.bn(net.conv(o, cin, cout, 3, { stride, pad: 1, bias: false }), cout)), cout, cout, 3, { pad: 1, bias: false });
+    const shortcut = cin === cout && stride === 1 ? x : net.conv(o, cin, cout, 1, { stride, bias: false });
+    return b.add(shortcut, b.mul(y, b.scalar(0.5)));
+  };
+  let x = net.conv(NET_IO.input, 3, 16, 3, { pad: 1, bias: false });
+  let c = 16;
+  for (const [width, stride] of [[64, 1], [128, 2], [256, 2]]) {
+    x = block(block(x, c, width, stride), width, width, 1);
+    c = width;
+  }
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [net.relu(net.bn(x, c))])], { axis: 1 });
+  return net.finish(net.gemm(x, c, 4));
+}
+
+/**
+ * DenseNet-BC-40 (k = 12): 3×3 stem to 2k channels, three dense blocks of six bottleneck layers (BN → ReLU → 1×1 conv
+ * to 4k → BN → ReLU → 3×3 conv to k, concatenated), transitions halving the channels (1×1 conv, 2×2 average pool),
+ * then BN → ReLU → GAP → Gemm. For the benchmark.
+ */
+export function denseNetBC(options: NetOptions = {}): Model {
+  const net = new Net('densenet_bc', resolve(options, 606));
+  const { b } = net;
+  const k = 12;
+  const unit = (x: string, cin: number, cout: number, kernel: number) => net.conv(net.relu(net.bn(x, cin)), cin, cout, kernel, { pad: (kernel - 1) / 2, bias: false });
+  let x = net.conv(NET_IO.input, 3, 2 * k, 3, { pad: 1, bias: false });
+  let c = 2 * k;
+  for (let block = 0; block < 3; block++) {
+    for (let i = 0; i < 6; i++, c += k) x = b.op('Concat', [x, unit(unit(x, c, 4 * k, 1), 4 * k, k, 3)], { axis: 1 });
+    if (block === 2) break;
+    x = b.op('AveragePool', [unit(x, c, c / 2, 1)], { kernel_shape: [2, 2], strides: [2, 2] });
+    c /= 2;
+  }
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [net.relu(net.bn(x, c))])], { axis: 1 });
+  return net.finish(net.gemm(x, c, 4));
+}
+
 /** The four nets, in the order the tests and the benchmark report them. */
 export const NETS: NetSpec[] = [
   { name: 'densenet', build: denseNet, minOpset: 13 },

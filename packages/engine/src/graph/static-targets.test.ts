@@ -61,6 +61,21 @@ describe('staticTargets', () => {
     expect(rewrite(model('Reshape', ['N', 6, 4], (b, d) => concat(b, [b.ints([2]), d(0), b.ints([-1])]))).replaced).toBe(0);
   });
 
+  it("never takes two of shape inference's unknown dims (`?r0`, …) for the same size", async () => {
+    const g = emptyGraph();
+    const b = new GraphBuilder(g, 17);
+    g.inputs.push({ name: 'x', dtype: 'float32', shape: [24] }, { name: 's1', dtype: 'int64', shape: [2] }, { name: 's2', dtype: 'int64', shape: [2] });
+    const a = b.reshape('x', 's1');
+    const c = b.reshape('x', 's2');
+    b.node('Reshape', [a, concat(b, [b.op('Gather', [b.shape(c), b.constant(i64([0]))], { axis: 0 }), b.ints([-1])])], {}, ['y']);
+    g.outputs.push({ name: 'y', dtype: 'float32' });
+    const m = newModel(g, 17);
+    expect(rewrite(m).replaced).toBe(0);
+    const s = await ort.InferenceSession.create(writeModel(m));
+    const feeds = { x: new ort.Tensor('float32', new Float32Array(24), [24]), s1: new ort.Tensor('int64', BigInt64Array.of(4n, 6n), [2]), s2: new ort.Tensor('int64', BigInt64Array.of(2n, 12n), [2]) };
+    expect((await s.run(feeds)).y.dims).toEqual([2, 12]);
+  });
+
   it('does not copy a dim with allowzero, where 0 means an empty axis', () => {
     expect(rewrite(model('Reshape', ['N', 6, 4], (b, d) => concat(b, [d(0), b.ints([24]), b.ints([0])]), 1)).replaced).toBe(1);
     expect(rewrite(model('Reshape', ['N', 'C', 4], (b, d) => concat(b, [d(0), d(1), b.ints([4])]), 1)).replaced).toBe(0);

@@ -6,13 +6,15 @@ import type { Dim, Model } from './ir.ts';
 import { inferShapes } from './shapes.ts';
 
 const isNum = (d: Dim): d is number => typeof d === 'number';
+/** Whether two dims are the same size: equal numbers, or one symbol (shape inference's `?…` placeholders are not unique). */
+const same = (a: Dim | undefined, b: Dim) => a === b && !(typeof b === 'string' && b.includes('?'));
 
 /**
  * A constant Reshape target: an unknown entry that is the input's dim at the same index becomes 0 (copy it; not with
  * allowzero), one other unknown entry -1 where no entry is -1 already.
  */
 function reshapeTarget(value: Dim[], input: Dim[] | undefined, allowzero: boolean): number[] | undefined {
-  const copied = value.map((d, i) => (!isNum(d) && !allowzero && input?.[i] === d ? 0 : d));
+  const copied = value.map((d, i) => (!isNum(d) && !allowzero && same(input?.[i], d) ? 0 : d));
   const unknown = copied.filter((d) => !isNum(d)).length;
   if (unknown > 1 || (unknown === 1 && copied.includes(-1))) return undefined;
   return copied.map((d) => (isNum(d) ? d : -1));
@@ -22,7 +24,7 @@ function reshapeTarget(value: Dim[], input: Dim[] | undefined, allowzero: boolea
 function expandTarget(value: Dim[], input: Dim[] | undefined): number[] | undefined {
   if (!input || input.length > value.length) return undefined;
   const offset = value.length - input.length;
-  const dims = value.map((d, i) => (isNum(d) ? d : i >= offset && input[i - offset] === d ? 1 : undefined));
+  const dims = value.map((d, i) => (isNum(d) ? d : i >= offset && same(input[i - offset], d) ? 1 : undefined));
   return dims.every((d) => d !== undefined) ? dims : undefined;
 }
 

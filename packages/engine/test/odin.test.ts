@@ -151,6 +151,8 @@ interface Case {
   size: number;
   /** What the graph is compiled for: every backend, or onnxruntime's CPU provider (its MaxPool gradient from Indices). */
   provider: Provider;
+  /** The compiled graph's opset where it is not the model's: 16 for a MaxPool net compiled for the CPU. */
+  compiledOpset?: number;
 }
 
 const net = (name: string) => NETS.find((n) => n.name === name)!;
@@ -158,7 +160,7 @@ const CASES: Case[] = [
   ...NETS.map((spec) => ({ spec, opset: 17, size: SIZE, provider: 'portable' as const })),
   ...NETS.map((spec) => ({ spec, opset: 17, size: SIZE, provider: 'cpu' as const })),
   { spec: net('resnet'), opset: 13, size: SIZE, provider: 'portable' },
-  { spec: net('resnet'), opset: 13, size: SIZE, provider: 'cpu' },
+  { spec: net('resnet'), opset: 13, size: SIZE, provider: 'cpu', compiledOpset: 16 },
   { spec: net('densenet'), opset: 13, size: SIZE, provider: 'portable' },
   { spec: net('vit'), opset: 21, size: SIZE, provider: 'portable' },
   { spec: net('mobilenet'), opset: 20, size: SIZE, provider: 'portable' },
@@ -167,7 +169,7 @@ const CASES: Case[] = [
   { spec: net('densenet'), opset: 18, size: 32, provider: 'portable' },
 ];
 
-describe.each(CASES)('ODIN on $spec.name at opset $opset, $size×$size, compiled for $provider, vs the float64 reference', ({ spec, opset, size, provider }) => {
+describe.each(CASES)('ODIN on $spec.name at opset $opset, $size×$size, compiled for $provider, vs the float64 reference', ({ spec, opset, size, provider, compiledOpset = opset }) => {
   const dims = [BATCH, 3, size, size];
   const images = testImages(BATCH, size, 7 + opset + size);
   const row: Record<string, string | number> = { net: spec.name, opset, size, provider };
@@ -192,11 +194,11 @@ describe.each(CASES)('ODIN on $spec.name at opset $opset, $size×$size, compiled
   });
   afterAll(() => session?.release());
 
-  it('keeps the model opset', () => {
-    expect(compiled.opset).toBe(opset);
+  it('keeps the model opset (but for a MaxPool net compiled for the CPU below 16)', () => {
+    expect(compiled.opset).toBe(compiledOpset);
     const reread = readModel(writeModel(compiled));
-    expect(reread.opset).toBe(opset);
-    expect(reread.opsetImports.find((o) => o.domain === '')?.version).toBe(opset);
+    expect(reread.opset).toBe(compiledOpset);
+    expect(reread.opsetImports.find((o) => o.domain === '')?.version).toBe(compiledOpset);
   });
 
   it('matches the reference: logits, msp, energy, prediction, odin', () => {

@@ -169,8 +169,13 @@ export function upgradeToOpset13(model: Model): number | undefined {
     else fail('the engine has no rule for how this op changed; re-export the model at opset 13 or later');
   }
   Object.assign(model.graph, g);
-  model.opset = UPGRADE_TARGET_OPSET;
-  model.opsetImports = model.opsetImports.map((o) => (o.domain === '' ? { domain: '', version: UPGRADE_TARGET_OPSET } : o));
-  model.irVersion = Math.max(model.irVersion, 7);
+  setOpset(model, UPGRADE_TARGET_OPSET);
   return from;
+}
+
+/** Sets the default-domain opset and the IR version it needs, for a model whose nodes mean the same at `opset`. */
+export function setOpset(model: Model, opset: number): void {
+  model.opset = opset;
+  model.opsetImports = model.opsetImports.map((o) => (o.domain === '' ? { domain: '', version: opset } : o));
+  model.irVersion = Math.max(model.irVersion, opset >= 15 ? 8 : 7);
 }

@@ -12,7 +12,7 @@ import { staticTargets } from '../graph/static-targets.ts';
 import { inferShapes } from '../graph/shapes.ts';
 import { f32, i64 } from '../graph/tensor.ts';
 import { inlineDecidedIfs } from '../graph/inline-if.ts';
-import { upgradeToOpset13, OpsetUpgradeError } from '../graph/upgrade.ts';
+import { setOpset, upgradeToOpset13, OpsetUpgradeError } from '../graph/upgrade.ts';
 import { makeBatchDynamic } from './batch.ts';
 import { METADATA, channelBroadcastDims, channelLayout, perChannel, readNormalization, spatialSize, withInputSize, writeNormalization } from './input-semantics.ts';
 import type { Normalization } from './input-semantics.ts';
@@ -101,6 +101,9 @@ export function compileOdin(source: Model, options: OdinCompileOptions = {}): { 
     if (e instanceof OpsetUpgradeError) throw new UnsupportedModelError(e.message);
     throw e;
   }
+  // The CPU MaxPool gradient is one ScatterElements from opset 16, where it can add; from 13 to 16 no op a classifier
+  // uses changes its meaning but RoiAlign (its default sampling), so only a model without one moves up.
+  if (options.provider === 'cpu' && model.opset < 16 && g.nodes.some((n) => n.op === 'MaxPool') && !g.nodes.some((n) => n.op === 'RoiAlign')) setOpset(model, 16);
   foldConstants(g);
   // A copy: renaming the model's values below must not change what the report says.
   const found = findImageInput(model, options.input);

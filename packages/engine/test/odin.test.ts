@@ -586,6 +586,21 @@ describe('odin compile (CLI)', () => {
     expect(report.normalization.source).toBe('none');
   });
 
+  it("--provider cpu compiles for onnxruntime's CPU (MaxPool's gradient by ScatterElements); an unknown provider is refused", () => {
+    const modelPath = join(dir, 'resnet-cpu.onnx');
+    writeFileSync(modelPath, writeModel(resNet({ size: SIZE })));
+    const ops = (...extra: string[]) => {
+      const result = odin('compile', modelPath, '-o', join(dir, 'resnet-cpu.odin.onnx'), '--json', ...extra);
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout).ops as Record<string, number>;
+    };
+    expect(ops('--provider', 'cpu').ScatterElements).toBeGreaterThan(0);
+    expect(ops().ScatterElements).toBeUndefined();
+    const refused = odin('compile', modelPath, '-o', join(dir, 'x.onnx'), '--provider', 'webgpu');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('portable, cpu');
+  });
+
   it('exits with code 3 and one line on stderr for a file that is not ONNX', () => {
     const bogus = join(dir, 'notes.onnx');
     writeFileSync(bogus, 'just some text\n');

@@ -1,5 +1,6 @@
 // `odin compile MODEL.onnx -o OUT.onnx`: writes the ODIN graph and prints the compile report.
 import { readFile, writeFile } from 'node:fs/promises';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readModel, writeModel } from '../graph/onnx-io.ts';
 import { compileOdin } from '../odin/compile.ts';
@@ -29,6 +30,7 @@ export function registerCompile(program: Command): void {
     .option('--input <name>', 'the model input holding the image')
     .option('--logits <name>', 'the value holding the logits (default: the [N,K] output, or the input of a final Softmax)')
     .option('--input-size <H,W>', 'height and width for an input with dynamic spatial dims', inputSizeOption)
+    .addOption(new Option('--provider <provider>', "gradient formulations for every backend (portable) or onnxruntime's CPU provider (cpu)").choices(['portable', 'cpu']).default('portable'))
     .option('--json', 'print the compile report as JSON')
     .action(async (modelPath: string, opts) => {
       const model = await loadModel(modelPath);
@@ -38,6 +40,7 @@ export function registerCompile(program: Command): void {
         input: opts.input,
         logits: opts.logits,
         inputSize: opts.inputSize,
+        provider: opts.provider,
       });
       await writeFile(opts.output, writeModel(compiled));
       if (opts.json) return console.log(JSON.stringify(report, null, 2));

@@ -1,11 +1,11 @@
-// Faults the worker tests (apps/api/test/workers.e2e) don't cover: Postgres restarted mid-run, and the API restarted
-// with uploads and runs in flight. Each run ends with evaluate()'s results and every per-sample score stored once.
+// Faults the worker tests (apps/api/test/workers.e2e) don't cover: Postgres restarted mid-run, the API restarted
+// with uploads and runs in flight, and shards slower than their job's expiry. Each run ends with evaluate()'s results and every per-sample score stored once.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EvaluateResult } from '@odin/engine';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import WebSocket from 'ws';
 import { data, registerDataset, registerModel, spawnApi, upload, waitForRun, type ApiProcess } from '../apps/api/test/support/api-process.ts';
 import { evaluateNpy, tempDir, writeNpy } from '../apps/api/test/support/data.ts';
@@ -15,6 +15,8 @@ import { spawnWorker, type WorkerProcess } from '../apps/api/test/support/worker
 
 const MODEL = new URL('../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
 const N = 3000;
+/** A set that one worker thread scores in several seconds, longer than half the slow-shard test's job expiry. */
+const N_BIG = 10_000;
 const BATCH = 16;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Short expiry and maintenance: a shard whose job was lost is retried within about 10 s instead of about a minute.
@@ -30,7 +32,12 @@ describe.skipIf(process.env.ODIN_TEST_DATABASE_URL)('faults', () => {
   beforeAll(async () => {
     dir = await tempDir();
     db = await startTestDatabase();
-    [paths.in, paths.out] = await Promise.all([writeNpy(dir, 'fashion-mnist:test', N, 'fashion.npy'), writeNpy(dir, 'mnist', N, 'digits.npy')]);
+    [paths.in, paths.out, paths.bigIn, paths.bigOut] = await Promise.all([
+      writeNpy(dir, 'fashion-mnist:test', N, 'fashion.npy'),
+      writeNpy(dir, 'mnist', N, 'digits.npy'),
+      writeNpy(dir, 'fashion-mnist:test', N_BIG, 'fashion-big.npy'),
+      writeNpy(dir, 'mnist', N_BIG, 'digits-big.npy'),
+    ]);
     modelBytes = await readFile(MODEL);
     reference = await evaluateNpy(modelBytes, paths.in, paths.out, { temperature: 1000, epsilon: 0.0014, batchSize: BATCH, threads: 1 });
   });
@@ -41,9 +48,9 @@ describe.skipIf(process.env.ODIN_TEST_DATABASE_URL)('faults', () => {
   });
 
   /** Registers the model and both sets on a fresh data folder, and starts a run over them. */
-  async function startRun(api: ApiProcess): Promise<string> {
+  async function startRun(api: ApiProcess, sets = { in: paths.in, out: paths.out }): Promise<string> {
     const model = await registerModel(api.url, modelBytes, 'demo');
-    const [a, b] = [await registerDataset(api.url, await readFile(paths.in), 'in', basename(paths.in)), await registerDataset(api.url, await readFile(paths.out), 'out', basename(paths.out))];
+    const [a, b] = [await registerDataset(api.url, await readFile(sets.in), 'in', basename(sets.in)), await registerDataset(api.url, await readFile(sets.out), 'out', basename(sets.out))];
     const { startRun } = await data<{ startRun: { id: string } }>(
       api.url,
       `mutation($m: ID!, $i: ID!, $o: [ID!]!) { startRun(input: { modelId: $m, inDatasetId: $i, outDatasetIds: $o, temperature: 1000, epsilon: 0.0014, batchSize: ${BATCH} }) { id } }`,
@@ -60,15 +67,16 @@ describe.skipIf(process.env.ODIN_TEST_DATABASE_URL)('faults', () => {
     }
   }
 
-  async function expectClean(url: string, sql: pg.Client, runId: string) {
+  async function expectClean(url: string, sql: pg.Client, runId: string, expected = { reference: () => reference, n: N }) {
     expect(await waitForRun(url, runId, 240_000)).toMatchObject({ status: 'SUCCEEDED', progress: 1, error: null });
-    expect(await runResults(url, runId)).toEqual(resultsOf(reference));
-    await expectEveryScoreOnce(sql, runId, { n: N, batchSize: BATCH });
+    expect(await runResults(url, runId)).toEqual(resultsOf(expected.reference()));
+    await expectEveryScoreOnce(sql, runId, { n: expected.n, batchSize: BATCH });
   }
 
   it('finishes a run with the clean results when Postgres restarts mid-run, under the API’s worker and a standalone one', async () => {
     const api = await spawnApi({ ...common, DATABASE_URL: db.url, ODIN_DATA_DIR: join(dir, 'pg-restart') });
     let worker: WorkerProcess | undefined;
+    onTestFailed(() => console.log(`API log:\n${api.log().slice(-6000)}\nworker log:\n${worker?.log().slice(-4000)}`));
     let sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     try {
@@ -141,6 +149,28 @@ describe.skipIf(process.env.ODIN_TEST_DATABASE_URL)('faults', () => {
       expect(api.log()).toContain('removed 1 partial upload left by a stopped process');
       await expectClean(api.url, sql, run);
     } finally {
+      await api.stop();
+      await sql.end();
+    }
+  });
+
+  it('goes on in a new job when a shard is slower than its job’s expiry, instead of another worker taking it over', async () => {
+    const big = await evaluateNpy(modelBytes, paths.bigIn, paths.bigOut, { temperature: 1000, epsilon: 0.0014, batchSize: BATCH, threads: 1 });
+    // One shard per set, each several seconds of scoring, and jobs that expire after 8 s: a job scores for 4 s at most.
+    const env = { ...common, ODIN_SHARD_SIZE: String(N_BIG), ODIN_SHARD_EXPIRE_SECONDS: '8', DATABASE_URL: db.url };
+    const api = await spawnApi({ ...env, ODIN_DATA_DIR: join(dir, 'slow') });
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    let worker: WorkerProcess | undefined;
+    try {
+      worker = await spawnWorker({ ...env, ODIN_API_URL: api.url, ODIN_TOKEN: 'test-token', ODIN_DATA_DIR: join(dir, 'slow-worker') });
+      const run = await startRun(api, { in: paths.bigIn, out: paths.bigOut });
+      await expectClean(api.url, sql, run, { reference: () => big, n: N_BIG });
+      const logs = api.log() + worker.log();
+      expect(logs).toMatch(/goes on in a new job after \d+\.\d s \(jobs expire after 8 s\)/);
+      expect(logs).not.toContain('taken over');
+    } finally {
+      await worker?.stop();
       await api.stop();
       await sql.end();
     }

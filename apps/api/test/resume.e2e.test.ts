@@ -47,7 +47,14 @@ describe('a run interrupted by SIGKILL', () => {
     const batches = async () => (await sql.query<{ id: string; job: string; start: number }>('SELECT id, job, start FROM score_batch WHERE run_id = $1 ORDER BY id', [startRun.id])).rows;
     while ((await batches()).length < 40) await sleep(100);
     await api.kill9();
-    const before = await batches();
+    // An INSERT the API sent just before it died still commits in Postgres: read once the count holds still.
+    let before = await batches();
+    for (let settled = false; !settled; ) {
+      await sleep(300);
+      const again = await batches();
+      settled = again.length === before.length;
+      before = again;
+    }
     const { rows: [killed] } = await sql.query('SELECT status FROM run WHERE id = $1', [startRun.id]);
     expect(killed.status).toBe('RUNNING');
     expect(before.length).toBeLessThan(3000 / 16);

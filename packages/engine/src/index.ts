@@ -7,7 +7,7 @@ export type { ShapeMap, ValueType } from './graph/shapes.ts';
 export { buildGradient, UnsupportedOpError } from './autodiff/driver.ts';
 export type { GradientRequest } from './autodiff/driver.ts';
 export { DIFFERENTIABLE_OPS, EMITTED_OPS, NON_DIFFERENTIABLE_OPS, WEBGPU_OPS } from './autodiff/ops.ts';
-export { compileOdin, ODIN_IO } from './odin/compile.ts';
+export { compileOdin, ODIN_IO, providerFor } from './odin/compile.ts';
 export type { OdinCompileOptions, OdinCompileReport } from './odin/compile.ts';
 export { UnsupportedModelError, MIN_OPSET, MAX_OPSET } from './odin/model-info.ts';
 export { METADATA, modelInput, normalizeBatch, readNormalization, writeTrainingMetadata } from './odin/input-semantics.ts';

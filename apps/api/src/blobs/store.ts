@@ -5,6 +5,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isAlive } from '../os/process-state.ts';
 
 export class BlobTooLargeError extends Error {
   override name = 'BlobTooLargeError';
@@ -18,16 +19,6 @@ export class BlobDigestMismatchError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class BlobStore {
   constructor(readonly root: string) {}
@@ -82,7 +73,8 @@ export class BlobStore {
   /** Removes the partial files of uploads whose process is gone (killed mid-upload); returns how many. */
   async removeAbandonedUploads(): Promise<number> {
     const names = await readdir(join(this.root, 'tmp')).catch(() => []);
-    const abandoned = names.filter((name) => !isRunning(Number(name.split('.')[0])));
+    const alive = await Promise.all(names.map((name) => isAlive(Number(name.split('.')[0]))));
+    const abandoned = names.filter((_, i) => !alive[i]);
     await Promise.all(abandoned.map((name) => rm(join(this.root, 'tmp', name), { force: true })));
     return abandoned.length;
   }

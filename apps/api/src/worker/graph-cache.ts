@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ODIN_IO, compileOdin, parseInputSpec, readModel, writeModel, type InputSpec } from '@odin/engine';
+import { ODIN_IO, compileOdin, parseInputSpec, providerFor, readModel, writeModel, type Backend, type InputSpec } from '@odin/engine';
 
 export interface GraphSettings {
   /** sha256 of the source model. */
@@ -11,6 +11,8 @@ export interface GraphSettings {
   mean: number[];
   std: number[];
   input: string;
+  /** The backend it will run on: onnxruntime's CPU gets its own formulation of some gradients (compileOdin's provider). */
+  backend: Backend;
 }
 
 export interface CompiledGraph {
@@ -27,11 +29,11 @@ interface Sidecar {
 }
 
 /** Bump when compileOdin's output changes, so no machine keeps using graphs of the old compiler. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** NOTE: the key does not hash the compiler itself: after changing compileOdin, bump FORMAT or clear the cache folder. */
 export function graphKey(s: GraphSettings): string {
-  const parts = [FORMAT, s.modelSha256, s.inputSize.join('x'), s.mean.join(','), s.std.join(','), s.input];
+  const parts = [FORMAT, s.modelSha256, s.inputSize.join('x'), s.mean.join(','), s.std.join(','), s.input, providerFor(s.backend)];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -68,7 +70,13 @@ export class GraphCache {
     const model = readModel(await source());
     // The same options evaluate() passes, so a shard's scores equal a single evaluate() call's. (Spread: engines
     // without the inputSize option ignore it.)
-    const { model: compiled, report } = compileOdin(model, { mean: settings.mean, std: settings.std, input: settings.input, ...{ inputSize: settings.inputSize } });
+    const { model: compiled, report } = compileOdin(model, {
+      mean: settings.mean,
+      std: settings.std,
+      input: settings.input,
+      provider: providerFor(settings.backend),
+      ...{ inputSize: settings.inputSize },
+    });
     const oneAtATime = (report as { batch?: { mode?: string } }).batch?.mode === 'fixed';
     const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
     const spec = parseInputSpec(imageInput.shape!, model.metadata.get('odin:layout'));

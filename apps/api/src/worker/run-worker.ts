@@ -41,6 +41,8 @@ export interface WorkerOptions {
   backend?: Backend;
   /** How often a worker reports a shard's progress. */
   heartbeatMs?: number;
+  /** How long one job scores a shard before it goes on in a new job; default half the job expiry. */
+  sliceMs?: number;
   log?: (line: string) => void;
 }
 
@@ -168,7 +170,7 @@ export class RunWorker {
    */
   async advance(runId: string): Promise<void> {
     const s = createServices(this.opts.base);
-    const client = await this.opts.pool.connect();
+    const { client, release } = await this.checkOut();
     let finish = false;
     try {
       await client.query('BEGIN');
@@ -197,9 +199,26 @@ export class RunWorker {
       await this.fail(runId, e);
       return;
     } finally {
-      client.release();
+      release();
     }
     if (finish) await this.finish(s, runId).catch((e) => this.fail(runId, e));
+  }
+
+  /**
+   * A pooled client for a transaction. Its connection lost between two queries (a Postgres restart) is an 'error'
+   * event, which would end the process without a listener; the next query fails instead, and the job is retried.
+   */
+  private async checkOut(): Promise<{ client: pg.PoolClient; release: () => void }> {
+    const client = await this.opts.pool.connect();
+    const onError = (e: Error) => this.log(`worker: a database connection closed mid-transaction: ${e.message}`);
+    client.on('error', onError);
+    return {
+      client,
+      release: () => {
+        client.off('error', onError);
+        client.release();
+      },
+    };
   }
 
   /** Fails the run, unless the database went away: then the job fails instead, and pg-boss retries it once it is back. */
@@ -226,17 +245,20 @@ export class RunWorker {
   async shard(shardId: string): Promise<void> {
     const claim = await claimShard(this.opts.pool, shardId, this.opts.workerId);
     if (!claim) return;
+    const jobStarted = performance.now();
     const { shard } = claim;
     const abort = new AbortController();
+    let sliced = false;
     this.active.add(abort);
     const s = createServices(this.opts.base);
     let beat: NodeJS.Timeout | undefined;
     try {
       const run = await this.planInput(s, shard.runId);
       const { model, bytes } = await this.modelSource(s, run.modelId);
+      const backend = this.opts.backend ?? toBackend(run.backend);
       const [dataset, graph] = await Promise.all([
         this.openDataset(s, shard.datasetId),
-        this.opts.graphs.get({ modelSha256: model.sha256, inputSize: model.inputSize, mean: model.mean, std: model.std, input: model.inputName }, bytes),
+        this.opts.graphs.get({ modelSha256: model.sha256, inputSize: model.inputSize, mean: model.mean, std: model.std, input: model.inputName, backend }, bytes),
       ]);
       const stored = await this.db.scoreBatch.findMany({ where: { runId: shard.runId, job: shard.job, start: { gte: shard.start, lt: shard.stop } } });
       const resume = shardResume(shard, stored.map(decodeBatch));
@@ -246,12 +268,19 @@ export class RunWorker {
       const started = performance.now();
       let done = (resume?.next ?? shard.start) - shard.start;
       let scored = 0;
+      const sliceMs = this.opts.sliceMs ?? (this.opts.base.config.shardExpireSeconds * 1000) / 2;
       const report = async () => {
+        // pg-boss 10 has no heartbeat: a job that outlives its expiry is retried on another worker. A shard slower
+        // than that (a big model) stops after half the expiry, once it has stored a batch, and goes on in a new job.
+        if (!sliced && scored > 0 && performance.now() - jobStarted > sliceMs) {
+          sliced = true;
+          abort.abort();
+        }
         const seconds = (performance.now() - started) / 1000;
         if (!(await beatShard(this.opts.pool, claim, done, scored && seconds > 0 ? scored / seconds : null, expected, phase))) abort.abort();
       };
       beat = setInterval(() => void report().catch(() => {}), this.opts.heartbeatMs ?? 1000);
-      const { session, release } = await this.sessions.acquire(graph, this.opts.backend ?? toBackend(run.backend));
+      const { session, release } = await this.sessions.acquire(graph, backend);
       const writes = new OrderedWrites();
       try {
         await scoreDataset({
@@ -279,7 +308,8 @@ export class RunWorker {
         release();
       }
       clearInterval(beat);
-      if (abort.signal.aborted) throw new CancelledError(undefined);
+      // A slice that ended with the last batch has nothing left for a new job.
+      if (abort.signal.aborted && !(sliced && done === shard.stop - shard.start)) throw new CancelledError(undefined);
       await this.completeShard(claim, expected);
       this.log(`worker: shard ${shard.id} done, ${scored} images scored by this claim`);
     } catch (e) {
@@ -287,6 +317,11 @@ export class RunWorker {
       if (e instanceof CancelledError) {
         // Stopping: fail the job so pg-boss retries it on any worker; cancelled run, deleted run or lost lease: nothing more to do.
         if (this.stopping) throw new Error(`worker ${this.opts.workerId} stopped during shard ${shard.id}`);
+        // Sliced while still holding the lease (a worker thawed after its shard was taken over must not take it back).
+        if (sliced && (await this.opts.pool.query('SELECT 1 FROM run_shard WHERE id = $1 AND lease = $2', [shard.id, claim.lease])).rowCount) {
+          await sendShard(this.opts.boss, { runId: shard.runId, shardId: shard.id }, this.opts.base.config, this.opts.pool);
+          return this.log(`worker: shard ${shard.id} goes on in a new job after ${((performance.now() - jobStarted) / 1000).toFixed(1)} s (jobs expire after ${this.opts.base.config.shardExpireSeconds} s)`);
+        }
         this.log(`worker: shard ${shard.id} stopped (run cancelled or shard taken over)`);
         return;
       }
@@ -298,7 +333,7 @@ export class RunWorker {
 
   /** Marks the shard done; the last shard of a stage queues the run's next job in the same transaction. */
   private async completeShard(claim: Claim, expected: number): Promise<void> {
-    const client = await this.opts.pool.connect();
+    const { client, release } = await this.checkOut();
     try {
       await client.query('BEGIN');
       await client.query('SELECT 1 FROM run WHERE id = $1 FOR UPDATE', [claim.shard.runId]);
@@ -312,7 +347,7 @@ export class RunWorker {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
-      client.release();
+      release();
     }
   }
 

@@ -3,7 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { data, registerDataset, registerModel, spawnApi, waitForRun, type ApiProcess } from '../../api/test/support/api-process.ts';
 import { tempDir, writeNpy } from '../../api/test/support/data.ts';
 import { startTestDatabase, type TestDatabase } from '../../api/test/support/database.ts';
@@ -100,8 +100,11 @@ describe('the dashboard under faults', () => {
     const run = await startRun();
     const { page, problems, screenshot } = await openPage(browser);
     await page.goto(`${web.url}/runs/${run}`);
+    onTestFailed(async () => console.log(`page: ${await page.locator('[data-run]').textContent().catch(() => '?')}\nworker log:\n${first.log().slice(-3000)}\nAPI log:\n${api.log().slice(-3000)}`));
     await page.locator('[data-run][data-status=RUNNING]').waitFor({ timeout: 60_000 });
-    await page.locator('[data-shards][data-running="1"]').waitFor({ timeout: 60_000 });
+    // Killed while it holds a shard it has stored batches of, as the API sees it.
+    const shards = async () => (await data<{ run: { shards: { running: number; done: number } } }>(api.url, 'query($id: ID!) { run(id: $id) { shards { running done } } }', { id: run })).run.shards;
+    for (let s = await shards(); !(s.running === 1 && s.done >= 1); s = await shards()) await new Promise((r) => setTimeout(r, 100));
     await first.kill9();
 
     await page.locator('[data-shards-stalled="1"]').waitFor({ timeout: 30_000 });

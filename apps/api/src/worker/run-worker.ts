@@ -310,7 +310,8 @@ export class RunWorker {
       clearInterval(beat);
       // A slice that ended with the last batch has nothing left for a new job.
       if (abort.signal.aborted && !(sliced && done === shard.stop - shard.start)) throw new CancelledError(undefined);
-      await this.completeShard(claim, expected);
+      const seconds = (performance.now() - started) / 1000;
+      await this.completeShard(claim, expected, scored && seconds > 0 ? scored / seconds : null);
       this.log(`worker: shard ${shard.id} done, ${scored} images scored by this claim`);
     } catch (e) {
       clearInterval(beat);
@@ -332,12 +333,12 @@ export class RunWorker {
   }
 
   /** Marks the shard done; the last shard of a stage queues the run's next job in the same transaction. */
-  private async completeShard(claim: Claim, expected: number): Promise<void> {
+  private async completeShard(claim: Claim, expected: number, imagesPerSecond: number | null): Promise<void> {
     const { client, release } = await this.checkOut();
     try {
       await client.query('BEGIN');
       await client.query('SELECT 1 FROM run WHERE id = $1 FOR UPDATE', [claim.shard.runId]);
-      const { rowCount } = await client.query(`UPDATE run_shard SET status = 'DONE', done = stop - start, images_per_second = NULL, heartbeat_at = now() WHERE id = $1 AND lease = $2`, [claim.shard.id, claim.lease]);
+      const { rowCount } = await client.query(`UPDATE run_shard SET status = 'DONE', done = stop - start, images_per_second = $3, heartbeat_at = now() WHERE id = $1 AND lease = $2`, [claim.shard.id, claim.lease, imagesPerSecond]);
       if (!rowCount) return void (await client.query('ROLLBACK'));
       const { rows } = await client.query<{ left: number }>(`SELECT count(*)::int AS left FROM run_shard WHERE run_id = $1 AND status <> 'DONE'`, [claim.shard.runId]);
       if (rows[0].left === 0) await this.opts.base.queue.enqueue(claim.shard.runId, client);

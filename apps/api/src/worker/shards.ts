@@ -174,13 +174,22 @@ export async function beatShard(db: Queryable, claim: Claim, done: number, image
   return updateRunProgress(db, claim.shard.runId, expected, phase);
 }
 
-/** progress, images/s (of shards heard from in the last 5 s) and ETA of a RUNNING run, and a NOTIFY for its subscribers. */
+/**
+ * progress, images/s and ETA of a RUNNING run, and a NOTIFY for its subscribers. The rate sums, per worker heard from
+ * in the last 5 s, its running shards' rates, or, between two shards, the rate of the one it just finished (a shard
+ * can finish before its first report).
+ */
 export async function updateRunProgress(db: Queryable, runId: string, expected: number, phase: string | null): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE run r SET progress = LEAST(1, a.done / $2), images_per_second = a.rate, phase = $3, heartbeat_at = now(),
             eta_seconds = CASE WHEN a.rate > 0 THEN GREATEST(0, $2 - a.done) / a.rate END
        FROM (SELECT COALESCE(sum(done), 0)::float8 AS done,
-                    sum(images_per_second) FILTER (WHERE status = 'RUNNING' AND heartbeat_at > now() - interval '5 seconds') AS rate
+                    (SELECT sum(w.rate) FROM (
+                       SELECT COALESCE(sum(images_per_second) FILTER (WHERE status = 'RUNNING'),
+                                       (array_agg(images_per_second ORDER BY heartbeat_at DESC) FILTER (WHERE status = 'DONE'))[1]) AS rate
+                         FROM run_shard
+                        WHERE run_id = $1 AND heartbeat_at > now() - interval '5 seconds' AND images_per_second IS NOT NULL
+                        GROUP BY worker_id) w) AS rate
                FROM run_shard WHERE run_id = $1) a
       WHERE r.id = $1 AND r.status = 'RUNNING'`,
     [runId, Math.max(1, expected), phase],

@@ -37,7 +37,7 @@ export interface SoakReport {
   uploads: number;
   /** Runs that did not end SUCCEEDED with the quiet run's results, with why. */
   mismatches: string[];
-  /** RSS growth after warm-up, per process tree: (mean of the last fifth) / (mean of the first fifth after warm-up) − 1. */
+  /** RSS growth after warm-up (the first quarter, at least 10 s), per process tree: (mean of the last fifth) / (mean of the first fifth after warm-up) − 1. */
   rssGrowth: Record<string, number>;
   rssMb: Record<string, { after: number; end: number }>;
 }
@@ -145,7 +145,8 @@ export async function soak({ seconds, readers = 4, images = 256, log = () => {} 
     const rssGrowth: Record<string, number> = {};
     const rssMb: Record<string, { after: number; end: number }> = {};
     for (const [name, samples] of Object.entries(rss)) {
-      const afterWarmUp = samples.slice(Math.floor(samples.length / 4));
+      // Warm-up: the first quarter, and at least the first 10 s (samples every 0.5 s): a short soak's heap is still growing to its working size.
+      const afterWarmUp = samples.slice(Math.max(Math.floor(samples.length / 4), 20));
       const fifth = Math.max(1, Math.floor(afterWarmUp.length / 5));
       const first = mean(afterWarmUp.slice(0, fifth));
       const last = mean(afterWarmUp.slice(-fifth));

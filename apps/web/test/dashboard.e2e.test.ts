@@ -31,6 +31,16 @@ async function choose(p: Page, field: string, option: string | RegExp) {
   await p.getByRole('option', { name: option }).first().click();
 }
 
+/** The New run form on /runs with the demo model and the two uploaded sets chosen (their dropdowns closed again). */
+async function openNewRunForm() {
+  await page.goto(`${stack.web.url}/runs`);
+  await page.locator('[data-new-run]').click();
+  await choose(page, 'model', 'demo cnn');
+  await choose(page, 'in', /^fashion-600/);
+  await choose(page, 'ood', /^mnist-600/);
+  await page.getByRole('dialog').getByText('Perturbation ε').click();
+}
+
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchBrowser();
@@ -95,12 +105,7 @@ describe('the dashboard against the real API', () => {
   });
 
   it('starts a run from the form, follows its progress to 100%, and shows the API’s metrics with curves and histograms', async () => {
-    await page.goto(`${stack.web.url}/runs`);
-    await page.locator('[data-new-run]').click();
-    await choose(page, 'model', 'demo cnn');
-    await choose(page, 'in', /^fashion-600/);
-    await choose(page, 'ood', /^mnist-600/);
-    await page.getByRole('dialog').getByText('Perturbation ε').click();
+    await openNewRunForm();
     await page.locator('[data-submit-run]').click();
     const row = page.locator('[data-run-id]').first();
     await row.waitFor();
@@ -288,12 +293,7 @@ describe('the dashboard against the real API', () => {
   });
 
   it('starts an ID-only search from the form (no OOD data to tune on) and shows what it chose', async () => {
-    await page.goto(`${stack.web.url}/runs`);
-    await page.locator('[data-new-run]').click();
-    await choose(page, 'model', 'demo cnn');
-    await choose(page, 'in', /^fashion-600/);
-    await choose(page, 'ood', /^mnist-600/);
-    await page.getByRole('dialog').getByText('Perturbation ε').click();
+    await openNewRunForm();
     await page.getByRole('dialog').getByText('Tune on in-distribution only').click();
     await page.locator('[data-field=validation]').fill('200');
     await page.locator('[data-submit-run]').click();

@@ -268,6 +268,11 @@ export class RunWorker {
       const started = performance.now();
       let done = (resume?.next ?? shard.start) - shard.start;
       let scored = 0;
+      /** Images per second this claim has scored so far; null before its first stored batch. */
+      const rate = () => {
+        const seconds = (performance.now() - started) / 1000;
+        return scored && seconds > 0 ? scored / seconds : null;
+      };
       const sliceMs = this.opts.sliceMs ?? (this.opts.base.config.shardExpireSeconds * 1000) / 2;
       const report = async () => {
         // pg-boss 10 has no heartbeat: a job that outlives its expiry is retried on another worker. A shard slower
@@ -276,8 +281,7 @@ export class RunWorker {
           sliced = true;
           abort.abort();
         }
-        const seconds = (performance.now() - started) / 1000;
-        if (!(await beatShard(this.opts.pool, claim, done, scored && seconds > 0 ? scored / seconds : null, expected, phase))) abort.abort();
+        if (!(await beatShard(this.opts.pool, claim, done, rate(), expected, phase))) abort.abort();
       };
       beat = setInterval(() => void report().catch(() => {}), this.opts.heartbeatMs ?? 1000);
       const { session, release } = await this.sessions.acquire(graph, backend);
@@ -310,8 +314,7 @@ export class RunWorker {
       clearInterval(beat);
       // A slice that ended with the last batch has nothing left for a new job.
       if (abort.signal.aborted && !(sliced && done === shard.stop - shard.start)) throw new CancelledError(undefined);
-      const seconds = (performance.now() - started) / 1000;
-      await this.completeShard(claim, expected, scored && seconds > 0 ? scored / seconds : null);
+      await this.completeShard(claim, expected, rate());
       this.log(`worker: shard ${shard.id} done, ${scored} images scored by this claim`);
     } catch (e) {
       clearInterval(beat);

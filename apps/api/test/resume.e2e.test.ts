@@ -9,6 +9,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { data, spawnApi, uploadId, waitForRun } from './support/api-process.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
+import { settledBatches, storedBatches } from './support/run-checks.ts';
 
 const MODEL = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,17 +45,10 @@ describe('a run interrupted by SIGKILL', () => {
       'mutation($m: ID!, $a: ID!, $b: ID!) { startRun(input: { modelId: $m, inDatasetId: $a, outDatasetIds: [$b], temperature: 100, epsilon: 0.002, batchSize: 16 }) { id } }',
       { m: registerModel.id, a, b },
     );
-    const batches = async () => (await sql.query<{ id: string; job: string; start: number }>('SELECT id, job, start FROM score_batch WHERE run_id = $1 ORDER BY id', [startRun.id])).rows;
+    const batches = () => storedBatches(sql, startRun.id);
     while ((await batches()).length < 40) await sleep(100);
     await api.kill9();
-    // An INSERT the API sent just before it died still commits in Postgres: read once the count holds still.
-    let before = await batches();
-    for (let settled = false; !settled; ) {
-      await sleep(300);
-      const again = await batches();
-      settled = again.length === before.length;
-      before = again;
-    }
+    const before = await settledBatches(sql, startRun.id);
     const { rows: [killed] } = await sql.query('SELECT status FROM run WHERE id = $1', [startRun.id]);
     expect(killed.status).toBe('RUNNING');
     expect(before.length).toBeLessThan(3000 / 16);

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { data, registerDataset, registerModel, spawnApi, waitForRun, type ApiProcess } from './support/api-process.ts';
 import { evaluateNpy, tempDir, writeNpy } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
-import { expectEveryScoreOnce, resultsOf, runResults, storedBatches, type StoredBatch } from './support/run-checks.ts';
+import { expectEveryScoreOnce, resultsOf, runResults, settledBatches, storedBatches, type StoredBatch } from './support/run-checks.ts';
 import { spawnWorker, WORKER_READY, type WorkerProcess } from './support/worker-process.ts';
 
 const MODEL = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
@@ -134,7 +134,7 @@ describe('workers at scale', () => {
     });
     await a.kill9();
     const killedAt = Date.now();
-    const before = await batches(run);
+    const before = await settledBatches(sql, run);
     const storedInShard = batchesIn(before, killed).length;
     expect(storedInShard).toBeLessThan(Math.ceil(N / BATCH));
 

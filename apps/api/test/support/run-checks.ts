@@ -45,6 +45,20 @@ export async function storedBatches(sql: pg.ClientBase, runId: string): Promise<
   return (await sql.query<StoredBatch>('SELECT id, job, start, cardinality(ids) AS n FROM score_batch WHERE run_id = $1 ORDER BY id', [runId])).rows;
 }
 
+/**
+ * The stored batches once their count holds still for 300 ms: after a SIGKILL, an INSERT the process sent just
+ * before it died still commits in Postgres.
+ */
+export async function settledBatches(sql: pg.ClientBase, runId: string): Promise<StoredBatch[]> {
+  let rows = await storedBatches(sql, runId);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await storedBatches(sql, runId);
+    if (again.length === rows.length) return again;
+    rows = again;
+  }
+}
+
 /** Every batch window exactly once and every sample exactly once (counted one by one), of a run over `sets` sets of `n`; returns its batches. */
 export async function expectEveryScoreOnce(sql: pg.ClientBase, runId: string, o: { n: number; batchSize: number; sets?: number }): Promise<StoredBatch[]> {
   const sets = o.sets ?? 2;

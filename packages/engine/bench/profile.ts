@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Provider } from '../src/autodiff/rule.ts';
 import type { HostTensor } from '../src/runtime/session.ts';
-import { SIZE, compileNet } from './nets.ts';
+import { compileNet } from './nets.ts';
 import type { BenchNet } from './nets.ts';
 import { BATCH, GOALS, THREADS, images, odinFeeds, oneEpsilon, sweep } from './sustained.ts';
 
@@ -49,7 +49,7 @@ const toOrt = (feeds: Record<string, HostTensor>) =>
   Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.data instanceof Float32Array ? 'float32' : 'int64', t.data, t.dims)]));
 
 /** Each node's fastest kernel time (µs) over `runs` profiled runs after `warmup` left-out ones. */
-async function profileNodes(bytes: Uint8Array, feeds: Record<string, HostTensor>, tag: string, runs: number, warmup: number): Promise<Map<string, { op: string; us: number }>> {
+export async function profileNodes(bytes: Uint8Array, feeds: Record<string, HostTensor>, tag: string, runs: number, warmup: number): Promise<Map<string, { op: string; us: number }>> {
   const prefix = join(tmpdir(), `odin-profile-${tag.replace(/\W/g, '-')}-${process.pid}`);
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
@@ -108,14 +108,15 @@ export async function profileOdin(net: BenchNet, { epsilons = 1, provider = 'cpu
   const { forward, odin, report } = compileNet(net, { provider });
   const n = report.batch.mode === 'fixed' ? 1 : BATCH;
   const forwardBatch = report.batch.mode === 'dynamic' ? BATCH : 1;
-  const x = images(BATCH);
-  const plainFeeds = { [net.input]: { data: x.subarray(0, forwardBatch * 3 * SIZE * SIZE), dims: [forwardBatch, 3, SIZE, SIZE] } };
+  const size = net.size;
+  const x = images(BATCH, size);
+  const plainFeeds = { [net.input]: { data: x.subarray(0, forwardBatch * 3 * size * size), dims: [forwardBatch, 3, size, size] } };
   const forwardByOp = sumByOp(await profileNodes(forward, plainFeeds, `${net.name}-forward`, runs, warmup));
   // The forward pass's kernel time for the ODIN graph's batch.
   const perImage = (n / forwardBatch) * total(forwardByOp);
   // A graph compiled for batch 1 takes one ε per run: its sweep is `epsilons` runs of one.
   const fixed = report.batch.mode === 'fixed';
-  const fastest = await profileNodes(odin, odinFeeds(x, n, epsilons === 1 || fixed ? oneEpsilon : sweep.slice(0, epsilons)), `${net.name}-odin`, runs, warmup);
+  const fastest = await profileNodes(odin, odinFeeds(x, n, epsilons === 1 || fixed ? oneEpsilon : sweep.slice(0, epsilons), size), `${net.name}-odin`, runs, warmup);
   const byOp = new Map<string, { us: number; calls: number }>();
   const byPart: Record<string, number> = {};
   const byPartOp: Record<string, Record<string, number>> = {};

@@ -1,5 +1,6 @@
 // `npm run bench -w packages/engine`: the sustained ODIN/forward table for every net, and the metrics benchmark.
-// Flags: --nets=a,b limits the nets (e.g. --nets=squeezenet,nets/densenet); --provider=portable measures the graph
+// Flags: --nets=a,b limits the nets (e.g. --nets=squeezenet,nets/densenet; --nets=torchvision the four 64×64
+// torchvision nets, --nets=full every full-size net); --provider=portable measures the graph
 // compiled for every backend instead of the CPU's; --profile adds onnxruntime's per-op-type profile of each net's
 // forward pass and ODIN graph; --no-metrics skips the metrics benchmark.
 import { loadavg } from 'node:os';

@@ -5,7 +5,7 @@ import { nodeRuntime } from '../src/runtime/node.ts';
 import type { Provider } from '../src/autodiff/rule.ts';
 import type { HostTensor, OdinSession } from '../src/runtime/session.ts';
 import { mulberry } from '../test/nets.ts';
-import { SIZE, compileNet } from './nets.ts';
+import { compileNet } from './nets.ts';
 import type { BenchNet } from './nets.ts';
 
 export const BATCH = 32;
@@ -22,6 +22,8 @@ export const GOALS = { odin1OverForward: 0.3, sweepOverPasses: 1.25 } as const;
 
 export interface SustainedRow {
   net: string;
+  /** Image height and width. */
+  size: number;
   batch: string;
   /** Images per second (medians). */
   forward: number;
@@ -34,14 +36,14 @@ export interface SustainedRow {
   kernel?: { odin1OverForward: number; sweepOverPasses: number };
 }
 
-export function images(n: number): Float32Array {
+export function images(n: number, size: number): Float32Array {
   const rand = mulberry(32);
-  return Float32Array.from({ length: n * 3 * SIZE * SIZE }, () => rand());
+  return Float32Array.from({ length: n * 3 * size * size }, () => rand());
 }
 
-export function odinFeeds(x: Float32Array, n: number, epsilons: number[]): Record<string, HostTensor> {
+export function odinFeeds(x: Float32Array, n: number, epsilons: number[], size: number): Record<string, HostTensor> {
   return {
-    image: { data: x.subarray(0, n * 3 * SIZE * SIZE), dims: [n, 3, SIZE, SIZE] },
+    image: { data: x.subarray(0, n * 3 * size * size), dims: [n, 3, size, size] },
     temperature: { data: Float32Array.of(TEMPERATURE), dims: [1] },
     epsilon: { data: Float32Array.from(epsilons), dims: [epsilons.length] },
   };
@@ -75,13 +77,14 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
   const n = report.batch.mode === 'fixed' ? 1 : BATCH;
   // A source model exported with a batch of 1 runs one image at a time.
   const forwardBatch = report.batch.mode === 'dynamic' ? BATCH : 1;
-  const x = images(BATCH);
+  const size = net.size;
+  const x = images(BATCH, size);
   const plain = await plainSession(forwardBytes);
   const odin = await odinSession(odinBytes);
-  const input = { [net.input]: new ort.Tensor('float32', x.subarray(0, forwardBatch * 3 * SIZE * SIZE), [forwardBatch, 3, SIZE, SIZE]) };
-  const one = odinFeeds(x, n, oneEpsilon);
+  const input = { [net.input]: new ort.Tensor('float32', x.subarray(0, forwardBatch * 3 * size * size), [forwardBatch, 3, size, size]) };
+  const one = odinFeeds(x, n, oneEpsilon, size);
   // A graph compiled for batch 1 takes one ε per run (as evaluate() feeds it).
-  const all = report.batch.mode === 'fixed' ? sweep.map((e) => odinFeeds(x, n, [e])) : [odinFeeds(x, n, sweep)];
+  const all = report.batch.mode === 'fixed' ? sweep.map((e) => odinFeeds(x, n, [e], size)) : [odinFeeds(x, n, sweep, size)];
   const runSweep = async () => {
     for (const feeds of all) await odin.run(feeds);
   };
@@ -102,6 +105,7 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
   await odin.release();
   return {
     net: net.name,
+    size: net.size,
     batch: forwardBatch === n ? String(n) : `${forwardBatch}/${n}`,
     forward: 1 / median(t.forward),
     odin1: 1 / median(t.odin1),
@@ -111,9 +115,10 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
 }
 
 export function formatSustained(rows: SustainedRow[], provider: Provider, load: string): string {
-  const header = ['net', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`, 'kernel: ODIN1/fwd', 't21/(23·t_fwd)'];
+  const header = ['net', 'size', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`, 'kernel: ODIN1/fwd', 't21/(23·t_fwd)'];
   const body = rows.map((r) => [
     r.net,
+    String(r.size),
     r.batch,
     r.forward.toFixed(0),
     r.odin1.toFixed(0),
@@ -125,7 +130,7 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
-    `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×${SIZE}×${SIZE}, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
+    `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×size×size images, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
       `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain and ODIN alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
     line(header),
     ...body.map(line),

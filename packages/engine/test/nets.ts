@@ -74,10 +74,10 @@ class Net {
     return name;
   }
 
-  /** Conv with He-normal weights and a small bias; `pad` is symmetric. */
-  conv(x: string, cin: number, cout: number, k: number, { stride = 1, pad = 0, group = 1, bias = true } = {}): string {
+  /** Conv with He-normal weights (variance gain / fan-in) and a small bias; `pad` is symmetric. */
+  conv(x: string, cin: number, cout: number, k: number, { stride = 1, pad = 0, group = 1, bias = true, gain = 2 } = {}): string {
     const fanIn = (cin / group) * k * k;
-    const w = this.weight([cout, cin / group, k, k], Math.sqrt(2 / fanIn), 'conv_w');
+    const w = this.weight([cout, cin / group, k, k], Math.sqrt(gain / fanIn), 'conv_w');
     const inputs = bias ? [x, w, this.weight([cout], 0.05, 'conv_b')] : [x, w];
     return this.b.op('Conv', inputs, { kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad], group, dilations: [1, 1] });
   }
@@ -278,6 +278,136 @@ export function denseNetBC(options: NetOptions = {}): Model {
   x = b.op('Flatten', [b.op('GlobalAveragePool', [net.relu(net.bn(x, c))])], { axis: 1 });
   return net.finish(net.gemm(x, c, 4));
 }
+
+// torchvision's ImageNet architectures at full width, as torch.onnx (opset 13, eval mode) exports them: every
+// BatchNormalization folded into the Conv before it (a Conv with a bias), ReLU6 as Clip, Dropout gone, Linear as Gemm
+// (transB). Random He-normal weights: the weights a folded BN leaves are arbitrary, so the second Conv of a residual
+// branch is drawn at half the variance to keep activations O(1) through the net. 10 classes, like the other nets.
+// For the benchmark at 64×64 (any size ≥ 32 that is a multiple of 32 works).
+
+function torchvisionOptions(options: NetOptions, seed: number) {
+  return resolve({ opset: 13, size: 64, ...options }, seed);
+}
+
+/** torchvision `resnet18`: 7×7 s2 stem, 3×3 s2 p1 MaxPool, four stages of two BasicBlocks (64–512), GAP → Flatten → Gemm. */
+export function resNet18(options: NetOptions = {}): Model {
+  const net = new Net('resnet18', torchvisionOptions(options, 707));
+  const { b } = net;
+  const basic = (x: string, cin: number, cout: number, stride: number): string => {
+    const y = net.conv(net.relu(net.conv(x, cin, cout, 3, { stride, pad: 1 })), cout, cout, 3, { pad: 1, gain: 1 });
+    const identity = stride === 1 && cin === cout ? x : net.conv(x, cin, cout, 1, { stride, gain: 1 });
+    return net.relu(b.add(y, identity));
+  };
+  let x = net.relu(net.conv(NET_IO.input, 3, 64, 7, { stride: 2, pad: 3 }));
+  x = b.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 0 });
+  let c = 64;
+  for (const [width, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]]) {
+    x = basic(basic(x, c, width, stride), width, width, 1);
+    c = width;
+  }
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [x])], { axis: 1 });
+  return net.finish(net.gemm(x, c, 1));
+}
+
+/**
+ * torchvision `mobilenet_v2` (width 1.0): 3×3 s2 stem to 32, the 17 inverted residuals (expand 1×1 → ReLU6, depthwise
+ * 3×3 → ReLU6, linear 1×1; Add where stride 1 keeps the width), 1×1 to 1280 → ReLU6, GAP → Flatten → Gemm.
+ */
+export function mobileNetV2(options: NetOptions = {}): Model {
+  const net = new Net('mobilenet_v2', torchvisionOptions(options, 808));
+  const { b } = net;
+  const relu6 = (x: string) => b.op('Clip', [x, b.scalar(0), b.scalar(6)]);
+  let x = relu6(net.conv(NET_IO.input, 3, 32, 3, { stride: 2, pad: 1 }));
+  let c = 32;
+  const setting = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]];
+  for (const [t, width, n, s] of setting)
+    for (let i = 0; i < n; i++) {
+      const stride = i === 0 ? s : 1;
+      const hidden = c * t;
+      let y = t === 1 ? x : relu6(net.conv(x, c, hidden, 1));
+      y = relu6(net.conv(y, hidden, hidden, 3, { stride, pad: 1, group: hidden }));
+      y = net.conv(y, hidden, width, 1, { gain: 1 });
+      x = stride === 1 && c === width ? b.add(x, y) : y;
+      c = width;
+    }
+  x = relu6(net.conv(x, c, 1280, 1));
+  x = b.op('Flatten', [b.op('GlobalAveragePool', [x])], { axis: 1 });
+  return net.finish(net.gemm(x, 1280, 3));
+}
+
+/**
+ * torchvision `shufflenet_v2_x0_5`: 3×3 s2 stem to 24 → ReLU, 3×3 s2 p1 MaxPool, stages of 4, 8, 4 units at 48, 96,
+ * 192 channels (a stride-2 unit with two branches, then units that Split the channels in half and transform one),
+ * each unit ending in the channel shuffle torch.onnx exports as Shape/Gather/Concat → Reshape, Transpose, Reshape;
+ * 1×1 to 1024 → ReLU, mean over H, W (ReduceMean), Gemm.
+ */
+export function shuffleNetV2(options: NetOptions = {}): Model {
+  const net = new Net('shufflenet_v2', torchvisionOptions(options, 909));
+  const { b } = net;
+  const dim = (x: string, i: number) => b.op('Gather', [b.shape(x), b.scalar(i, 'int64')], { axis: 0 });
+  const shuffle = (x: string): string => {
+    const [n, c, h, w] = [0, 1, 2, 3].map((i) => dim(x, i));
+    const perGroup = b.div(c, b.scalar(2, 'int64'));
+    const dims = (parts: (string | number)[]) => b.op('Concat', parts.map((p) => (typeof p === 'number' ? b.ints([p]) : b.unsqueeze(p, [0]))), { axis: 0 });
+    const grouped = b.reshape(x, dims([n, 2, perGroup, h, w]));
+    return b.reshape(b.transpose(grouped, [0, 2, 1, 3, 4]), dims([n, -1, h, w]));
+  };
+  const unit = (x: string, cin: number, cout: number, stride: number): string => {
+    const half = cout / 2;
+    const branch2 = (v: string, c: number) => {
+      const y = net.relu(net.conv(v, c, half, 1));
+      const dw = net.conv(y, half, half, 3, { stride, pad: 1, group: half, gain: 1 });
+      return net.relu(net.conv(dw, half, half, 1));
+    };
+    if (stride === 1) {
+      const [x1, x2] = b.split(x, 1, [half, half]);
+      return shuffle(b.op('Concat', [x1, branch2(x2, half)], { axis: 1 }));
+    }
+    const branch1 = net.relu(net.conv(net.conv(x, cin, cin, 3, { stride, pad: 1, group: cin, gain: 1 }), cin, half, 1));
+    return shuffle(b.op('Concat', [branch1, branch2(x, cin)], { axis: 1 }));
+  };
+  let x = net.relu(net.conv(NET_IO.input, 3, 24, 3, { stride: 2, pad: 1 }));
+  x = b.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 0 });
+  let c = 24;
+  for (const [repeats, width] of [[4, 48], [8, 96], [4, 192]]) {
+    for (let i = 0; i < repeats; i++) x = unit(x, i === 0 ? c : width, width, i === 0 ? 2 : 1);
+    c = width;
+  }
+  x = net.relu(net.conv(x, c, 1024, 1));
+  x = b.reduce('ReduceMean', x, [2, 3], false);
+  return net.finish(net.gemm(x, 1024, 7));
+}
+
+/**
+ * torchvision `squeezenet1_1`: 3×3 s2 stem to 64 → ReLU, MaxPool 3×3 s2 (ceil_mode) before the first, third and
+ * fifth of eight Fire modules (squeeze 1×1 → ReLU, expand 1×1 and 3×3 → ReLU, Concat), then the classifier's
+ * 1×1 Conv → ReLU → GAP → Flatten. No BatchNorm; the Conv biases are torchvision's own.
+ */
+export function squeezeNet11(options: NetOptions = {}): Model {
+  const net = new Net('squeezenet1_1', torchvisionOptions(options, 1010));
+  const { b } = net;
+  const pool = (x: string) => b.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], ceil_mode: 1 });
+  const fire = (x: string, cin: number, squeeze: number, expand: number): string => {
+    const s = net.relu(net.conv(x, cin, squeeze, 1));
+    return b.op('Concat', [net.relu(net.conv(s, squeeze, expand, 1)), net.relu(net.conv(s, squeeze, expand, 3, { pad: 1 }))], { axis: 1 });
+  };
+  let x = pool(net.relu(net.conv(NET_IO.input, 3, 64, 3, { stride: 2 })));
+  x = pool(fire(fire(x, 64, 16, 64), 128, 16, 64));
+  x = pool(fire(fire(x, 128, 32, 128), 256, 32, 128));
+  x = fire(fire(fire(fire(x, 256, 48, 192), 384, 48, 192), 384, 64, 256), 512, 64, 256);
+  // The classifier Conv, scaled like the other nets' heads so the logits spread.
+  const w = net.weight([NUM_CLASSES, 512, 1, 1], 10 / Math.sqrt(512), 'classifier_w');
+  x = net.relu(b.op('Conv', [x, w, net.weight([NUM_CLASSES], 0.1, 'classifier_b')], { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], group: 1, dilations: [1, 1] }));
+  return net.finish(b.op('Flatten', [b.op('GlobalAveragePool', [x])], { axis: 1 }));
+}
+
+/** The four torchvision nets at full width, for the benchmark (64×64 by default). */
+export const TORCHVISION_NETS: NetSpec[] = [
+  { name: 'resnet-18', build: resNet18, minOpset: 13 },
+  { name: 'shufflenet-v2-x0.5', build: shuffleNetV2, minOpset: 13 },
+  { name: 'mobilenet-v2', build: mobileNetV2, minOpset: 13 },
+  { name: 'squeezenet-1.1', build: squeezeNet11, minOpset: 13 },
+];
 
 /** The four nets, in the order the tests and the benchmark report them. */
 export const NETS: NetSpec[] = [

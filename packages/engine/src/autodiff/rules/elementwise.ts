@@ -20,9 +20,13 @@ const gate = (ctx: GradContext, cond: string, g: string) => ctx.b.mul(g, maskOf(
 
 /**
  * `g` where every condition holds: one 0/1 mask per condition, multiplied. WebGPU has no And/Or/Sign/Max/Min
- * kernels (they would fall back to the CPU), so the rules combine masks arithmetically; exact for 0/1 values.
+ * kernels (they would fall back to the CPU), so the portable rules combine masks arithmetically; exact for 0/1 values.
+ * onnxruntime's CPU provider gets the conditions joined by And and one Cast · Mul: MobileNetV2 at 64×64 (35 ReLU6),
+ * kernel ms per batch of 32, Greater/Less 8.2 + Cast 9.2 + Mul 12.4 → Greater/Less 6.6 + And 2.0 + Cast 3.4 + Mul 6.3.
+ * Where(cond, g, 0) (21.8 ms for the same 36 masks) and, for Relu, g · Sign(y) (8.8 against 7.1 ms in ResNet-18) lose.
  */
-const gateAll = (ctx: GradContext, conds: string[], g: string) => conds.reduce((acc, c) => gate(ctx, c, acc), g);
+const gateAll = (ctx: GradContext, conds: string[], g: string) =>
+  ctx.provider === 'cpu' && conds.length > 1 ? gate(ctx, conds.reduce((acc, c) => ctx.b.op('And', [acc, c])), g) : conds.reduce((acc, c) => gate(ctx, c, acc), g);
 
 /** dy times a local derivative `d` (one Mul), for the unary rules. */
 const chain = (ctx: GradContext, d: (ctx: GradContext) => string): (string | undefined)[] => [ctx.b.mul(ctx.dy[0]!, d(ctx))];
@@ -41,11 +45,14 @@ function constantScalar({ b }: GradContext, name: string): number | undefined {
 }
 
 // d clip(x, lo, hi) = dx strictly inside (lo, hi) (PyTorch hardtanh); lo/hi get the dy of the clipped elements.
+// The mask reads the output y: lo < y < hi exactly where lo < x < hi (also for NaN, and for lo > hi, where y = hi),
+// and without x in the gradient onnxruntime fuses the Clip into the Conv before it (MobileNetV2 at 64×64: 101.9 →
+// 94.2 ms kernel time, its layout reorders 18.3 → 12.1 ms).
 function clip(ctx: GradContext): (string | undefined)[] {
-  const { b, x, needs } = ctx;
+  const { b, x, y, needs } = ctx;
   const dy = ctx.dy[0]!;
   const [lo, hi] = [x[1] || undefined, x[2] || undefined];
-  const inside = [lo && b.op('Greater', [x[0], lo]), hi && b.op('Less', [x[0], hi])].filter((c): c is string => !!c);
+  const inside = [lo && b.op('Greater', [y[0], lo]), hi && b.op('Less', [y[0], hi])].filter((c): c is string => !!c);
   const dx = !needs[0] ? undefined : gateAll(ctx, inside, dy);
   const bound = (i: number, cmp: string) => (needs[i] ? b.reduceSum(gate(ctx, b.op(cmp, [x[0], x[i]]), dy), [], false) : undefined);
   return [dx, bound(1, 'LessOrEqual'), bound(2, 'GreaterOrEqual')];

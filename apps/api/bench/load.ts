@@ -18,6 +18,8 @@ const RUNS = 10_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** A folder: the API writes its V8 CPU profile there when it stops (open it in Chrome's DevTools). */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const model = new URL('../../../packages/engine/demo/fashion-mnist-small-cnn.onnx', import.meta.url);
 
 const QUERIES = {
@@ -53,7 +55,7 @@ try {
   const { token } = await new TokenService({ db: prisma }).create({ name: 'bench', scopes: ['read', 'write'] });
   await prisma.$disconnect();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const api = await spawnApi({ DATABASE_URL: db.url, ODIN_DATA_DIR: join(dir, 'data'), ODIN_AUTH: 'on', ODIN_THREADS: '2' });
+  const api = await spawnApi({ DATABASE_URL: db.url, ODIN_DATA_DIR: join(dir, 'data'), ODIN_AUTH: 'on', ODIN_THREADS: '2' }, CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : []);
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: T; errors?: unknown[] };

@@ -30,6 +30,8 @@ export async function createApp(base: Base, schema: GraphQLSchema) {
     csrfPrevention: true,
     allowBatchedHttpRequests: true,
     parseOptions: { maxTokens: MAX_TOKENS },
+    // Compact JSON: Apollo pretty-prints by default, which makes a page of runs a third larger and slower to write.
+    stringifyResult: (result) => JSON.stringify(result),
     // No cache-control hints are used; without the plugin, Apollo does not wrap every field's resolver.
     plugins: [ApolloServerPluginCacheControlDisabled(), scopesPlugin, limitsPlugin(config.graphql)],
   });

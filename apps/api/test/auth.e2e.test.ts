@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BlobStore } from '../src/blobs/store.ts';
+import { TOKEN_ROW_TTL_MS } from '../src/resources/token/token.service.ts';
 import { spawnApi, type ApiProcess } from './support/api-process.ts';
 import { tempDir, writeNpy } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -223,6 +224,17 @@ describe('auth on', () => {
     const revoked = await gql(t.admin, `mutation { revokeToken(id: "${token.id}") { revokedAt } }`);
     expect((revoked.body.data!.revokeToken as { revokedAt: string | null }).revokedAt).not.toBeNull();
     expect(code(await gql(secret, '{ runs { totalCount } }'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a token revoked by the CLI while the API holds its row, within TOKEN_ROW_TTL_MS', async () => {
+    const token = await create('cached', 'read');
+    expect((await gql(token, '{ runs { totalCount } }')).body.data).toEqual({ runs: { totalCount: 0 } });
+    expect((await tokenCli(env(), 'revoke', 'cached')).code).toBe(0);
+    const revokedAt = Date.now();
+    while (code(await gql(token, '{ runs { totalCount } }')) !== 'UNAUTHENTICATED') {
+      expect(Date.now() - revokedAt).toBeLessThan(TOKEN_ROW_TTL_MS + 2000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('runs a standalone worker with a worker token: it fetches the blobs from the API and the run succeeds', async () => {

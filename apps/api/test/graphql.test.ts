@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../src/blobs/store.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDb, type Db } from '../src/db/client.ts';
+import { createDb, sql, type Db } from '../src/db/client.ts';
+import { API_TOKEN_COLUMNS } from '../src/db/rows.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSchema, printedSchema } from '../src/graphql/schema.ts';
 import { createApp } from '../src/server.ts';
+import { createServices } from '../src/services.ts';
 import { gql, type GraphQLResponse } from './support/api-process.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
@@ -76,6 +78,20 @@ describe('GraphQL', () => {
     expect(await printedSchema()).toBe(await readFile(new URL('../schema.graphql', import.meta.url), 'utf8'));
   });
 
+  it('reads a run list\'s models and datasets once per process: a second page costs fewer statements', async () => {
+    // First of the nested queries: the process has read no model or dataset yet.
+    const count = async () => {
+      statements = 0;
+      const r = await gql(url, NESTED, { first: 30 });
+      expect(r.errors).toBeUndefined();
+      return { statements, data: r.data };
+    };
+    const first = await count();
+    const second = await count();
+    expect(second.data).toEqual(first.data);
+    expect(second.statements).toBeLessThan(first.statements);
+  });
+
   it('runs a nested query in the same number of SQL statements whatever the page size', async () => {
     const count = async (first: number) => {
       statements = 0;
@@ -103,7 +119,44 @@ describe('GraphQL', () => {
     }
     expect(seen).toHaveLength(30);
     expect(new Set(seen).size).toBe(30);
+    const prismaOrder = await prisma.run.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    expect(seen).toEqual(prismaOrder.map((r) => r.id));
   });
+
+  it('filters runs by model, status and dataset (in-distribution or OOD) as Prisma does, in either order', async () => {
+    const pageIds = async (args: string) => {
+      const r = await gql<{ runs: { totalCount: number; edges: { node: { id: string } }[] } }>(url, `{ runs(first: 100, ${args}) { totalCount edges { node { id } } } }`);
+      expect(r.errors).toBeUndefined();
+      // totalCount counts every run the filter matches, whatever the cursor.
+      if (!args.includes('after')) expect(r.data!.runs.totalCount).toBe(r.data!.runs.edges.length);
+      return r.data!.runs.edges.map((e) => e.node.id);
+    };
+    const expected = async (where: object, dir: 'asc' | 'desc' = 'desc') =>
+      (await prisma.run.findMany({ where, orderBy: [{ createdAt: dir }, { id: dir }], select: { id: true } })).map((r) => r.id);
+    const run = (await prisma.run.findFirstOrThrow({ include: { outDatasets: true } }));
+    const out = run.outDatasets[1]!.datasetId;
+    expect(await pageIds(`modelId: "${run.modelId}"`)).toEqual(await expected({ modelId: run.modelId }));
+    expect(await pageIds(`datasetId: "${run.inDatasetId}"`)).toEqual([run.id]);
+    expect(await pageIds(`datasetId: "${out}"`)).toEqual([run.id]);
+    expect(await pageIds('status: SUCCEEDED, orderBy: CREATED_AT_ASC')).toEqual(await expected({ status: 'SUCCEEDED' }, 'asc'));
+    expect(await pageIds('status: FAILED')).toEqual([]);
+    expect(await pageIds('modelId: "not-a-uuid"')).toEqual([]);
+    const older = await gql<{ runs: { pageInfo: { endCursor: string } } }>(url, '{ runs(first: 3, orderBy: CREATED_AT_ASC) { pageInfo { endCursor } } }');
+    expect(await pageIds(`orderBy: CREATED_AT_ASC, after: "${older.data!.runs.pageInfo.endCursor}"`)).toEqual((await expected({}, 'asc')).slice(3));
+  });
+
+  it('reads runs, results and tokens by plain SQL as the same rows Prisma reads', async () => {
+    const services = createServices({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config: loadConfig({ ODIN_DATA_DIR: dir }), queue: { enqueue: async () => {} } });
+    const runs = await prisma.run.findMany({ take: 3, orderBy: { id: 'asc' } });
+    expect(await services.loaders.run.loadMany(runs.map((r) => r.id))).toEqual(runs);
+    const results = await prisma.runResult.findMany({ where: { runId: runs[0]!.id }, orderBy: { position: 'asc' }, omit: { curves: true, histograms: true, grid: true } });
+    expect(await services.loaders.runResults.load(runs[0]!.id)).toEqual(results);
+    const { token, row } = await services.tokens.create({ name: 'rows', scopes: ['read'] });
+    expect((await services.tokens.authenticate(`Bearer ${token}`)).tokenId).toBe(row.id);
+    const [viaSql] = await sql(prisma)(`SELECT ${API_TOKEN_COLUMNS} FROM api_token WHERE id = $1::uuid`, [row.id]);
+    expect(viaSql).toEqual(await prisma.apiToken.findUniqueOrThrow({ where: { id: row.id } }));
+  });
+
 
   it('answers NOT_FOUND and BAD_USER_INPUT with their codes', async () => {
     const missing = await gql(url, 'mutation { cancelRun(id: "00000000-0000-0000-0000-000000000000") { id } }');

@@ -70,6 +70,8 @@ export function pageQuery({ first, after }: PageArgs, ascending = false) {
   const cmp = ascending ? 'gt' : 'lt';
   const cursor = after ? decodeCursor(after) : undefined;
   return {
+    ascending,
+    cursor,
     take: take + 1,
     orderBy: [{ createdAt: dir }, { id: dir }] as { createdAt: 'asc' | 'desc' }[],
     after: cursor ? { OR: [{ createdAt: { [cmp]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [cmp]: cursor.id } }] } : {},
@@ -84,4 +86,10 @@ export function toConnection<T extends Keyed>(rows: T[], size: number, totalCoun
     pageInfo: { hasNextPage: rows.length > size, endCursor: page.length ? encodeCursor(page[page.length - 1]) : null },
     totalCount,
   };
+}
+
+/** A promise-like that starts `run` only when first awaited (a totalCount nobody selects costs nothing). */
+export function lazy<T>(run: () => Promise<T>): PromiseLike<T> {
+  let started: Promise<T> | undefined;
+  return { then: (ok, fail) => (started ??= run()).then(ok, fail) };
 }

@@ -2,6 +2,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, validate, type DocumentNode, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 // NOTE: the CJS build: the ESM one imports graphql/index.mjs, a second graphql realm beside the one type-graphql uses.
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
@@ -51,6 +52,7 @@ export function depthRefusal(schema: GraphQLSchema, document: DocumentNode, max:
 /** Depth and cost, checked once the operation is known (before anything runs). */
 export function limitsPlugin(limits: GraphQLLimits): ApolloServerPlugin {
   const depthChecked = new WeakMap<DocumentNode, GraphQLError | null>();
+  const costChecked = new WeakMap<DocumentNode, LRUCache<string, number>>();
   return {
     async requestDidStart() {
       return {
@@ -58,11 +60,18 @@ export function limitsPlugin(limits: GraphQLLimits): ApolloServerPlugin {
           let deep = depthChecked.get(document);
           if (deep === undefined) depthChecked.set(document, (deep = depthRefusal(schema, document, limits.maxDepth) ?? null));
           if (deep) throw deep;
-          let cost: number;
-          try {
-            cost = queryCost(schema, document, request.operationName, request.variables);
-          } catch (e) {
-            throw refusal('BAD_USER_INPUT', e instanceof Error ? e.message : String(e));
+          // A dashboard or tool sends the same few documents and variables again and again: their cost is computed once.
+          let costs = costChecked.get(document);
+          if (!costs) costChecked.set(document, (costs = new LRUCache({ max: 100 })));
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          let cost = costs.get(key);
+          if (cost === undefined) {
+            try {
+              cost = queryCost(schema, document, request.operationName, request.variables);
+            } catch (e) {
+              throw refusal('BAD_USER_INPUT', e instanceof Error ? e.message : String(e));
+            }
+            costs.set(key, cost);
           }
           if (cost > limits.maxCost)
             throw refusal('QUERY_TOO_COMPLEX', `the query's estimated cost is ${cost}, above the limit of ${limits.maxCost} (list sizes multiply: ask for smaller pages or fewer fields)`);

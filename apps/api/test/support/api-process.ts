@@ -5,8 +5,8 @@ export interface ApiProcess extends EntryProcess {
   url: string;
 }
 
-export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
-  const api = await spawnEntry(new URL('../../src/main.ts', import.meta.url), { PORT: '0', ...env }, /listening on (http:\/\/\S+)\/graphql/, 'API');
+export async function spawnApi(env: Record<string, string>, nodeArgs: string[] = []): Promise<ApiProcess> {
+  const api = await spawnEntry(new URL('../../src/main.ts', import.meta.url), { PORT: '0', ...env }, /listening on (http:\/\/\S+)\/graphql/, 'API', nodeArgs);
   return { ...api, url: api.ready[1] };
 }
 

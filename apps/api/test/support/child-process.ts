@@ -18,9 +18,9 @@ export interface EntryProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `entry` with `env` over this process's environment; resolves once its output matches `ready`, with the match. */
-export async function spawnEntry(entry: URL, env: Record<string, string>, ready: RegExp, what: string): Promise<EntryProcess & { ready: RegExpExecArray }> {
-  const child = spawn(tsx, [fileURLToPath(entry)], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `entry` with `env` over this process's environment (and `nodeArgs`, e.g. --cpu-prof); resolves once its output matches `ready`, with the match. */
+export async function spawnEntry(entry: URL, env: Record<string, string>, ready: RegExp, what: string, nodeArgs: string[] = []): Promise<EntryProcess & { ready: RegExpExecArray }> {
+  const child = spawn(tsx, [...nodeArgs, fileURLToPath(entry)], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

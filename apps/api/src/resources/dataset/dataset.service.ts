@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_SEED, parseInputSpec, type Dataset as EngineDataset } from '@odin/engine';
 import { openDataset } from '@odin/engine/node';
 import type { Dataset as DatasetRow } from '../../generated/prisma/client.ts';
+import { referencedRows } from '../../db/referenced-rows.ts';
 import { DatasetImportError, importDataset, openDatasetAt } from '../../datasets/import.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
 import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
@@ -101,6 +102,11 @@ export class DatasetService {
     const row = await this.s.loaders.dataset.load(id);
     if (!row) throw notFound('dataset', id);
     return row;
+  }
+
+  /** A dataset of a run or of one of its results (cached: see db/referenced-rows.ts). */
+  ofRun(id: string): Promise<DatasetRow> {
+    return referencedRows(this.s.db).datasets.get(id, (i) => this.get(i));
   }
 
   async list(args: PageArgs & { kind?: DatasetKind | null }) {

@@ -1,6 +1,7 @@
 // Models: inspection of uploads, registration (with the compiled ODIN graph stored beside the file), listing and deletion.
 import { readFile } from 'node:fs/promises';
 import type { Model as ModelRow } from '../../generated/prisma/client.ts';
+import { referencedRows } from '../../db/referenced-rows.ts';
 import type { Services } from '../../services.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
 import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
@@ -88,6 +89,11 @@ export class ModelService {
     const row = await this.s.loaders.model.load(id);
     if (!row) throw notFound('model', id);
     return row;
+  }
+
+  /** The model of a run (cached: see db/referenced-rows.ts). */
+  ofRun(id: string): Promise<ModelRow> {
+    return referencedRows(this.s.db).models.get(id, (i) => this.get(i));
   }
 
   async list(args: PageArgs) {

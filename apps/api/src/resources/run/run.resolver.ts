@@ -68,18 +68,18 @@ export class RunResolver {
 
   @FieldResolver(() => Model)
   async model(@Root() run: Run, @Ctx() { services }: Context) {
-    return toModel(await services.models.get(run.modelId));
+    return toModel(await services.models.ofRun(run.modelId));
   }
 
   @FieldResolver(() => Dataset)
   async inDataset(@Root() run: Run, @Ctx() { services }: Context) {
-    return toDataset(await services.datasets.get(run.inDatasetId));
+    return toDataset(await services.datasets.ofRun(run.inDatasetId));
   }
 
   @FieldResolver(() => [Dataset])
   async outDatasets(@Root() run: Run, @Ctx() { services }: Context) {
     const ids = await services.loaders.runOutDatasetIds.load(run.id);
-    return Promise.all(ids.map(async (id) => toDataset(await services.datasets.get(id))));
+    return Promise.all(ids.map(async (id) => toDataset(await services.datasets.ofRun(id))));
   }
 
   @FieldResolver(() => [RunResult], { description: 'One per OOD set, once the run has succeeded.' })
@@ -97,7 +97,7 @@ export class RunResolver {
 export class RunResultResolver {
   @FieldResolver(() => Dataset)
   async outDataset(@Root() result: RunResult, @Ctx() { services }: Context) {
-    return toDataset(await services.datasets.get(result.outDatasetId));
+    return toDataset(await services.datasets.ofRun(result.outDatasetId));
   }
 
   @FieldResolver(() => RunCurves)

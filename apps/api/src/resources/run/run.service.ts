@@ -2,9 +2,11 @@
 import { DEFAULT_EPSILONS, DEFAULT_EPSILON, DEFAULT_TEMPERATURE, DEFAULT_TEMPERATURES } from '@odin/engine';
 import type { Run as RunRow, RunResult as RunResultRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
-import type { RunResultSummary } from '../../graphql/loaders.ts';
+import { sql } from '../../db/client.ts';
+import { RUN_COLUMNS, type RunResultSummary } from '../../db/rows.ts';
+import { isUuid } from '../../graphql/ids.ts';
 import { RUN_UPDATED_CHANNEL } from '../../graphql/pubsub.ts';
-import { pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
+import { lazy, pageQuery, toConnection, type PageArgs } from '../../graphql/connection.ts';
 import { decodeBatch } from '../../scores/score-batch.ts';
 import type { Services } from '../../services.ts';
 import type { StartRunInput } from './run.input.ts';
@@ -94,14 +96,26 @@ export class RunService {
 
   async list(args: PageArgs & { modelId?: string | null; datasetId?: string | null; status?: RunStatus | null; orderBy?: RunOrder | null }) {
     const q = pageQuery(args, args.orderBy === RunOrder.CREATED_AT_ASC);
-    const where = {
-      ...(args.modelId ? { modelId: args.modelId } : {}),
-      ...(args.status ? { status: args.status } : {}),
-      ...(args.datasetId ? { OR: [{ inDatasetId: args.datasetId }, { outDatasets: { some: { datasetId: args.datasetId } } }] } : {}),
-    };
-    const rows = await this.s.db.run.findMany({ where: { AND: [where, q.after] }, orderBy: q.orderBy, take: q.take });
-    // Counting thousands of runs is the costliest part of a page. A Prisma query is lazy: it runs only if totalCount is asked for.
-    return toConnection(rows.map(toRun), q.size, this.s.db.run.count({ where }));
+    const values: unknown[] = [];
+    const param = (v: unknown) => `$${values.push(v)}`;
+    const where: string[] = [];
+    // An id that is no uuid names no run (and Postgres would refuse to compare it with a uuid column).
+    if ((args.modelId && !isUuid(args.modelId)) || (args.datasetId && !isUuid(args.datasetId))) return toConnection<Run>([], q.size, 0);
+    if (args.modelId) where.push(`run.model_id = ${param(args.modelId)}::uuid`);
+    if (args.status) where.push(`run.status = ${param(args.status)}::"RunStatus"`);
+    if (args.datasetId) {
+      const id = param(args.datasetId);
+      where.push(`(run.in_dataset_id = ${id}::uuid OR EXISTS (SELECT 1 FROM run_out_dataset o WHERE o.run_id = run.id AND o.dataset_id = ${id}::uuid))`);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filterValues = [...values];
+    if (q.cursor) where.push(`(run.created_at, run.id) ${q.ascending ? '>' : '<'} (${param(q.cursor.createdAt)}, ${param(q.cursor.id)}::uuid)`);
+    const dir = q.ascending ? 'ASC' : 'DESC';
+    const page = `SELECT ${RUN_COLUMNS} FROM run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY run.created_at ${dir}, run.id ${dir} LIMIT ${param(q.take)}`;
+    const rows = await sql(this.s.db)<RunRow>(page, values);
+    // Counting thousands of runs is the costliest part of a page: it runs only if the query selects totalCount.
+    const totalCount = lazy(async () => (await sql(this.s.db)<{ n: number }>(`SELECT count(*)::int AS n FROM run ${filter}`, filterValues))[0]!.n);
+    return toConnection(rows.map(toRun), q.size, totalCount);
   }
 
   async compare(ids: string[]): Promise<Run[]> {

@@ -1,6 +1,8 @@
 // API tokens: made with a random secret shown once, stored as its sha256, verified per request, listed and revoked.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import { LRUCache } from 'lru-cache';
+import { sql, type Db } from '../../db/client.ts';
+import { API_TOKEN_COLUMNS } from '../../db/rows.ts';
 import type { ApiToken as TokenRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
 import { isScope, unauthenticated, type Principal, type Scope } from '../../auth/scopes.ts';
@@ -8,6 +10,14 @@ import { isScope, unauthenticated, type Principal, type Scope } from '../../auth
 const PREFIX = 'odin_';
 /** last_used_at is written at most this often per token, so a busy token does not write on every request. */
 const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * A token's row, once read, serves this process's requests for a second: a busy tool then costs one token query a
+ * second, not one per request. A revocation made through this process takes effect at once, one made elsewhere (the
+ * CLI, another API process) within this time. Expiry is checked on every request.
+ */
+export const TOKEN_ROW_TTL_MS = 1000;
+const recentRows = new WeakMap<Db, LRUCache<string, TokenRow>>();
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -40,7 +50,14 @@ export class TokenService {
   async revoke(idOrName: string): Promise<TokenRow> {
     const row = await this.find(idOrName);
     if (row.revokedAt) return row;
+    this.recent().delete(row.hash);
     return this.s.db.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+  }
+
+  private recent(): LRUCache<string, TokenRow> {
+    let rows = recentRows.get(this.s.db);
+    if (!rows) recentRows.set(this.s.db, (rows = new LRUCache({ max: 1000, ttl: TOKEN_ROW_TTL_MS })));
+    return rows;
   }
 
   private async find(idOrName: string): Promise<TokenRow> {
@@ -58,13 +75,17 @@ export class TokenService {
     if (!authorization) throw unauthenticated('this API needs a token: send Authorization: Bearer <token>');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
-    const row = await this.s.db.apiToken.findUnique({ where: { hash: hashToken(m[1]!) } });
+    const hash = hashToken(m[1]!);
+    const row = this.recent().get(hash) ?? (await sql(this.s.db)<TokenRow>(`SELECT ${API_TOKEN_COLUMNS} FROM api_token WHERE hash = $1`, [hash]))[0];
     if (!row) throw unauthenticated('unknown token');
     if (row.revokedAt) throw unauthenticated(`token ${row.name} was revoked`);
     const now = Date.now();
     if (row.expiresAt && row.expiresAt.getTime() <= now) throw unauthenticated(`token ${row.name} expired at ${row.expiresAt.toISOString()}`);
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_EVERY_MS)
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
       await this.s.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+      row.lastUsedAt = new Date(now);
+    }
+    if (!this.recent().has(hash)) this.recent().set(hash, row);
     return { tokenId: row.id, scopes: new Set(row.scopes.filter(isScope)) };
   }
 }

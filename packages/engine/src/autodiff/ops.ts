@@ -25,7 +25,8 @@ export const NON_DIFFERENTIABLE_OPS = [
  * NOTE: WebGPU's Range and Equal have no int64 kernels; only the Gather rule's one-hot for indices known
  * only at run time uses them on int64 (a few elements), and those nodes run on the CPU.
  * NOTE: WebGPU also lacks MaxPool's Indices output, ScatterND/ScatterElements with reduction, SpaceToDepth
- * and double precision, which is why no portable rule uses them (CPU_EMITTED_OPS below; there And joins masks).
+ * and double precision, which is why no portable rule uses them (CPU_EMITTED_OPS below; there And joins masks and a
+ * nearest Resize zero-upsamples a depthwise Conv's dY).
  */
 export const EMITTED_OPS = [
   'Abs', 'Add', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Clip', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'CumSum', 'DepthToSpace', 'Div', 'Equal', 'Erf', 'Exp',
@@ -39,7 +40,7 @@ export const EMITTED_OPS = [
 export type EmittedOp = (typeof EMITTED_OPS)[number];
 
 /** Ops emitted only in graphs compiled for onnxruntime's CPU provider (rule.ts's Provider), besides EMITTED_OPS. */
-export const CPU_EMITTED_OPS = ['And', 'ScatterElements'] as const;
+export const CPU_EMITTED_OPS = ['And', 'Resize', 'ScatterElements'] as const;
 
 /**
  * Ops the WebGPU execution provider implements (onnxruntime 1.30, core/providers/webgpu kernel registry).

@@ -2,6 +2,8 @@
 import { attrInt, attrInts, attrString } from '../../graph/attrs.ts';
 import type { GraphBuilder } from '../../graph/builder.ts';
 import type { Node, TensorData, TypedArray } from '../../graph/ir.ts';
+import { f32 } from '../../graph/tensor.ts';
+import type { Provider } from '../rule.ts';
 
 /** The static geometry of a Conv or pooling window sweep over the spatial dims. */
 export interface Geometry {
@@ -222,13 +224,22 @@ function phaseKernelGraph(b: GraphBuilder, w: string, spec: ConvSpec, plans: Dim
 export type Interleave = 'depth-to-space' | 'transpose';
 
 /**
- * The two ways to emit the transposed convolution: `conv`, a stride-1 Conv with flipped (and, for stride
- * s > 1, sub-pixel phase) kernels, or onnxruntime's own `conv-transpose`.
+ * The three ways to emit the transposed convolution: `conv`, a stride-1 Conv with flipped (and, for stride
+ * s > 1, sub-pixel phase) kernels; onnxruntime's own `conv-transpose`; `upsample`, the flipped-kernel stride-1 Conv
+ * over a zero-upsampled dY (s^n times the forward's multiply-adds, but a depthwise one stays on the depthwise kernel).
  */
-export type InputGradMethod = 'conv' | 'conv-transpose';
+export type InputGradMethod = 'conv' | 'conv-transpose' | 'upsample';
 
-/** The formulation bench/conv-grad.ts found fastest: Conv at stride 1, ConvTranspose at larger strides. */
-export const fastestInputGrad = (geom: Geometry): InputGradMethod => (geom.strides.every((s) => s === 1) ? 'conv' : 'conv-transpose');
+/**
+ * The formulation bench/conv-grad.ts and the nets' profiles found fastest: Conv at stride 1, ConvTranspose at larger
+ * strides, except a strided depthwise Conv compiled for onnxruntime's CPU, which gets `upsample`.
+ */
+export const fastestInputGrad = (geom: Geometry, { group = 1, cin = 0, provider = 'portable' }: { group?: number; cin?: number; provider?: Provider } = {}): InputGradMethod => {
+  if (geom.strides.every((s) => s === 1)) return 'conv';
+  // onnxruntime's CPU ConvTranspose runs a depthwise one group by group (see convolution.ts's table).
+  if (provider === 'cpu' && group > 1 && group === cin) return 'upsample';
+  return 'conv-transpose';
+};
 
 /**
  * The input gradient of Conv: the transposed convolution of dy [N, cout, O…] with W, giving [N, cin, H…].
@@ -244,6 +255,7 @@ export function convInputGrad(
   interleave: Interleave = 'depth-to-space',
 ): string {
   const { geom, group } = spec;
+  if (method === 'upsample' && geom.strides.some((st) => st > 1)) return upsampledConv(b, dy, w, spec);
   if (method === 'conv-transpose') {
     // ConvTranspose takes W as it is. Its pads crop its full output; output_padding (or, for a pool's ceil_mode
     // windows hanging past the end, a larger end crop) makes the output X-sized.
@@ -262,6 +274,26 @@ export function convInputGrad(
       });
   }
   return phaseConv(b, dy, w, spec, interleave);
+}
+
+/**
+ * The transposed convolution as dY zero-upsampled by the strides (dY[q] lands at s·q) and one stride-1 Conv with the
+ * flipped kernels, groups kept: dXpad[j] = Σ_k up(dY)[j − k·d] · W[k]. The upsampling is a nearest Resize times a
+ * constant 0/1 mask (a 6-D Pad or DepthToSpace of dY and zeros were 3–10× slower on onnxruntime's CPU).
+ */
+function upsampledConv(b: GraphBuilder, dy: string, w: string | TensorData, spec: ConvSpec): string {
+  const { geom } = spec;
+  const n = geom.kernel.length;
+  const { strides, outSize } = geom;
+  const upSize = outSize.map((o, i) => o * strides[i]);
+  // Nearest Resize repeats each dY value s times per dim; a constant 0/1 mask keeps the first of each.
+  const scales = b.constant(f32([1, 1, ...strides], [2 + n]), 'scales');
+  const repeated = b.op('Resize', [dy, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  const mask = new Float32Array(prod(upSize));
+  for (let j = 0; j < mask.length; j++) mask[j] = unflatten(j, upSize).every((q, i) => q % strides[i] === 0) ? 1 : 0;
+  const up = b.mul(repeated, b.constant(f32(mask, upSize), 'upsample_mask'));
+  const geom1: Geometry = { ...geom, strides: strides.map(() => 1), outSize: upSize };
+  return phaseConv(b, up, w, { ...spec, geom: geom1 }, 'depth-to-space');
 }
 
 /** The transposed convolution as one stride-1 Conv over the phases, interleaved and cropped. */

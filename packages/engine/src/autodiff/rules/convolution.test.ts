@@ -128,7 +128,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-describe('Conv input gradient: both formulations, constant and graph-op kernels, on ORT and the interpreter', () => {
+describe('Conv input gradient: every formulation, constant and graph-op kernels, on ORT and the interpreter', () => {
   const GEOMS: [string, number[], number[], Record<string, AttrInput>][] = [
     ['3×3 stride 1 pad 1', [2, 3, 6, 6], [4, 3, 3, 3], { pads: p1 }],
     ['3×3 stride 2 pad 1', [2, 3, 8, 8], [4, 3, 3, 3], { pads: p1, strides: [2, 2] }],
@@ -144,6 +144,8 @@ describe('Conv input gradient: both formulations, constant and graph-op kernels,
     ['conv', false],
     ['conv-transpose', true],
     ['conv-transpose', false],
+    ['upsample', true],
+    ['upsample', false],
   ];
   it.each(GEOMS.flatMap(([name, x, w, attrs]) => VARIANTS.map(([m, c]) => [`${name}, ${m}, ${c ? 'constant' : 'graph'} W`, x, w, attrs, m, c] as const)))(
     '%s',

@@ -1,4 +1,5 @@
-// Gradient rules: convolution ops. dX is a Conv with flipped kernels at stride 1 and a ConvTranspose at larger strides.
+// Gradient rules: convolution ops. dX is a Conv with flipped kernels at stride 1 and a ConvTranspose at larger strides
+// (for onnxruntime's CPU, a strided depthwise Conv's is a stride-1 depthwise Conv over the zero-upsampled dY).
 import { attrInt, attrInts } from '../../graph/attrs.ts';
 import type { DifferentiableOp } from '../ops.ts';
 import type { GradContext, Rule } from '../rule.ts';
@@ -28,6 +29,16 @@ import { shapeOf } from './helpers.ts';
 // broadcast Mul, then a flipped-kernel depthwise Conv): dw24 16² 0.57 / 1.60 / 1.78 / 3.15; dw64 8² 0.35 / 1.23
 // / 1.50 / 3.38; dw48 32² 5.37 / 11.0 / 17.8 / 39.1. The phase Convs stay on onnxruntime's depthwise kernel but the
 // interleave costs more than ConvTranspose saves; the upsampled form does 4× the forward's multiply-adds.
+// In the full-width 64×64 nets (bench/profile.ts, kernel ms per batch of 32 for the ODIN graph) that picture turns:
+// onnxruntime's CPU ConvTranspose runs a depthwise one group by group, 5.7 ms for MobileNetV2's dw96 16² → 32²
+// against about 0.2 for its forward, while the upsampled form's stride-1 depthwise Conv stays on the depthwise
+// kernel and costs little; its upsampling is the cost: a 6-D Pad 15.8 ms for MobileNetV2's four stride-2 depthwise
+// convs, DepthToSpace of dY and zeros 8.8, a nearest Resize times a 0/1 mask 1.4 + 0.8. So for the CPU provider a
+// strided depthwise Conv's dX is the Resize-upsampled form: MobileNetV2 84.6 → 73.0 ms, ShuffleNetV2 x0.5 30.8 →
+// 29.7. Not kept: the same for every strided Conv (4× the multiply-adds of a dense one; ShuffleNetV2 → 52.2 ms),
+// sub-pixel phases for the 3-channel stems only (the phase Conv costs what ConvTranspose saves: ResNet-18 161 → 163
+// ms, MobileNetV2 71.2 → 70.4, SqueezeNet 47.0 → 47.9), the upsampled form for them (ResNet-18 → 222, SqueezeNet →
+// 62.9). The portable graph keeps ConvTranspose everywhere.
 // dW (training only): see fastestWeightGrad in conv-transpose.ts.
 
 // d Conv(X, W, B) = (ConvTranspose(dY, W), Σ_{n,p} dY ⊗ window(X), Σ_{n, spatial} dY)
@@ -41,8 +52,8 @@ const conv: Rule = (ctx: GradContext) => {
   // A constant W (an initializer nobody trains) gets its flipped kernels computed here, on the CPU;
   // ConvTranspose takes W itself.
   const init = b.graph.initializers.get(w);
-  const method = fastestInputGrad(spec.geom);
-  const dx = needs[0] ? convInputGrad(b, dy!, init && !needs[1] && method === 'conv' ? init.tensor : w, spec, method) : undefined;
+  const method = fastestInputGrad(spec.geom, { group, cin: spec.cin, provider: ctx.provider });
+  const dx = needs[0] ? convInputGrad(b, dy!, init && !needs[1] && method !== 'conv-transpose' ? init.tensor : w, spec, method) : undefined;
   const dw = needs[1] ? convWeightGrad(b, x, dy!, spec) : undefined;
   const db = bias && needs[2] ? b.reduceSum(dy!, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
   return [dx, dw, db];

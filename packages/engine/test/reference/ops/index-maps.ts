@@ -245,6 +245,23 @@ function spaceToDepthMap(ctx: OpContext): IndexMap {
   });
 }
 
+/**
+ * Resize with mode nearest, coordinate_transformation_mode asymmetric and nearest_mode floor (the only form the engine
+ * emits: a zero-upsampling's repeat), from `scales` (input 2) or `sizes` (input 3): out[i] = in[⌊i / scale⌋].
+ */
+function resizeMap(ctx: OpContext): IndexMap {
+  const x = input(ctx, 0);
+  const mode = attrString(ctx.node, 'mode', 'nearest');
+  const ctm = attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel');
+  const nearest = attrString(ctx.node, 'nearest_mode', 'round_prefer_floor');
+  if (mode !== 'nearest' || ctm !== 'asymmetric' || nearest !== 'floor') fail(ctx, `only nearest/asymmetric/floor is implemented, not ${mode}/${ctm}/${nearest}`);
+  const sizes = ctx.inputs[3];
+  const scales = sizes ? toNumbers(sizes).map((d, i) => d / x.dims[i]) : toNumbers(ctx.inputs[2]!);
+  const out = sizes ? toNumbers(sizes) : x.dims.map((d, i) => Math.floor(d * scales[i]));
+  const st = strides(x.dims);
+  return mapCoords(out, (c) => flatIndex(c.map((v, i) => Math.min(x.dims[i] - 1, Math.floor(v / scales[i]))), st));
+}
+
 /** Ops that are one index map from input 0. */
 export const INDEX_MAPS = {
   Transpose: transposeMap,
@@ -256,4 +273,5 @@ export const INDEX_MAPS = {
   GatherElements: gatherElementsMap,
   DepthToSpace: depthToSpaceMap,
   SpaceToDepth: spaceToDepthMap,
+  Resize: resizeMap,
 } satisfies Record<string, (ctx: OpContext) => IndexMap>;

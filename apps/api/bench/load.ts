@@ -1,12 +1,17 @@
 // Benchmark: GraphQL under load with 10,000 runs in the database. Seeds one real run (the demo model through the API's
 // worker) and 9,999 copies of it, then drives the issue's runs(first: 50) query and run(id) with autocannon (50
-// connections, 10 s) against the API as a child process with auth on; 3 rounds each, the median reported with the load average.
+// connections, 10 s) against the API as a child process with auth on; 3 rounds each, the median reported with the load
+// average. Three settings: the response cache as shipped (1 s), the same while workers notify 10 run updates a second
+// (each one drops the cached answers, as a busy dashboard sees it), and a second API process without the cache (every
+// request executes).
 import { loadavg } from 'node:os';
+import pg from 'pg';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createDb } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { RUN_UPDATED_CHANNEL } from '../src/graphql/pubsub.ts';
 import { TokenService } from '../src/resources/token/token.service.ts';
 import { spawnApi, upload } from '../test/support/api-process.ts';
 import { tempDir, writeNpy } from '../test/support/data.ts';
@@ -32,6 +37,9 @@ const QUERIES = {
       'query($id: ID!) { run(id: $id) { id status progress model { name } inDataset { name } results { outDataset { name } baseline { auroc fprAt95Tpr } odin { auroc fprAt95Tpr } } } }',
   },
 };
+
+/** Notifications per second in the churn setting. */
+const UPDATES_PER_SECOND = 10;
 
 interface Round {
   rps: number;
@@ -84,26 +92,52 @@ try {
     // The exact bodies the load sends answer data, not errors (autocannon counts only HTTP statuses).
     for (const { query } of Object.values(QUERIES)) await gql(query, variables);
 
-    const results: Record<string, Round[]> = {};
-    for (let round = 0; round < ROUNDS; round++)
-      for (const [name, { query }] of Object.entries(QUERIES)) {
-        const load = loadavg()[0]!;
-        const cpu = () => [treeCpuSeconds(api.child.pid!), treeCpuSeconds(process.pid, 'postgres')];
-        const [api0, pg0] = cpu();
-        const r = await autocannon({ url: `${api.url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query, variables }), connections: CONNECTIONS, duration: SECONDS });
-        const [api1, pg1] = cpu();
-        const perRequest = (s: number) => (s * 1000) / r.requests.total;
-        (results[name] ??= []).push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, load, apiCpuMs: perRequest(api1 - api0), pgCpuMs: perRequest(pg1 - pg0) });
-        console.error(
-          `  round ${round + 1} ${name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, CPU per request: API ${perRequest(api1 - api0).toFixed(2)} ms, Postgres ${perRequest(pg1 - pg0).toFixed(2)} ms, load ${load.toFixed(2)}`,
-        );
+    const uncached = await spawnApi({ DATABASE_URL: db.url, ODIN_DATA_DIR: join(dir, 'data'), ODIN_AUTH: 'on', ODIN_WORKER: 'off', ODIN_RESPONSE_CACHE_MS: '0' });
+    const notifier = new pg.Client({ connectionString: db.url });
+    await notifier.connect();
+    const churn = async (during: Promise<unknown>) => {
+      let done = false;
+      void during.finally(() => (done = true));
+      while (!done) {
+        await notifier.query('SELECT pg_notify($1, $2)', [RUN_UPDATED_CHANNEL, startRun.id]);
+        await new Promise((r) => setTimeout(r, 1000 / UPDATES_PER_SECOND));
       }
+    };
+    const settings = [
+      { name: 'cache (1 s)', target: api, updates: false },
+      { name: `cache, ${UPDATES_PER_SECOND} run updates/s`, target: api, updates: true },
+      { name: 'no cache', target: uncached, updates: false },
+    ];
+    const results: Record<string, Round[]> = {};
+    try {
+      for (let round = 0; round < ROUNDS; round++)
+        for (const setting of settings)
+          for (const [name, { query }] of Object.entries(QUERIES)) {
+            const key = `${name} | ${setting.name}`;
+            const load = loadavg()[0]!;
+            const cpu = () => [treeCpuSeconds(setting.target.child.pid!), treeCpuSeconds(process.pid, 'postgres')];
+            const [api0, pg0] = cpu();
+            const load$ = Promise.resolve(autocannon({ url: `${setting.target.url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query, variables }), connections: CONNECTIONS, duration: SECONDS }));
+            if (setting.updates) await churn(load$);
+            const r = await load$;
+            const [api1, pg1] = cpu();
+            const perRequest = (s: number) => (s * 1000) / r.requests.total;
+            (results[key] ??= []).push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, load, apiCpuMs: perRequest(api1 - api0), pgCpuMs: perRequest(pg1 - pg0) });
+            console.error(
+              `  round ${round + 1} ${key}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, CPU per request: API ${perRequest(api1 - api0).toFixed(2)} ms, Postgres ${perRequest(pg1 - pg0).toFixed(2)} ms, load ${load.toFixed(2)}`,
+            );
+          }
+    } finally {
+      await notifier.end();
+      await uncached.stop();
+    }
     console.log(`\nGraphQL under load: ${RUNS.toLocaleString('en')} runs, auth on, autocannon ${CONNECTIONS} connections × ${SECONDS} s, median of ${ROUNDS} rounds`);
-    console.log('| query | req/s | p50 ms | p99 ms | non-2xx + errors | API CPU ms per request | Postgres CPU ms per request | load average (1 min) at each round |');
-    console.log('|---|---|---|---|---|---|---|---|');
-    for (const [name, rounds] of Object.entries(results)) {
+    console.log('| query | setting | req/s | p50 ms | p99 ms | non-2xx + errors | API CPU ms per request | Postgres CPU ms per request | load average (1 min) at each round |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const [key, rounds] of Object.entries(results)) {
+      const [name, setting] = key.split(' | ');
       const failed = rounds.reduce((s, r) => s + r.non2xx + r.errors, 0);
-      console.log(`| \`${name}\` | ${median(rounds.map((r) => r.rps)).toFixed(0)} | ${median(rounds.map((r) => r.p50))} | ${median(rounds.map((r) => r.p99))} | ${failed} | ${median(rounds.map((r) => r.apiCpuMs)).toFixed(2)} | ${median(rounds.map((r) => r.pgCpuMs)).toFixed(2)} | ${rounds.map((r) => r.load.toFixed(2)).join(', ')} |`);
+      console.log(`| \`${name}\` | ${setting} | ${median(rounds.map((r) => r.rps)).toFixed(0)} | ${median(rounds.map((r) => r.p50))} | ${median(rounds.map((r) => r.p99))} | ${failed} | ${median(rounds.map((r) => r.apiCpuMs)).toFixed(2)} | ${median(rounds.map((r) => r.pgCpuMs)).toFixed(2)} | ${rounds.map((r) => r.load.toFixed(2)).join(', ')} |`);
     }
   } finally {
     await api.stop();

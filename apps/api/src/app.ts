@@ -49,13 +49,13 @@ async function startOn(config: Config, databaseUrl: string, embedded: EmbeddedDa
   const worker = config.worker ? await startWorker(base, databaseUrl, boss, log) : undefined;
   if (config.demo) await seedDemo(createServices(base), log);
   const schema = await createSchema();
-  const { app, stop: stopApollo } = await createApp(base, schema);
+  const { app, stop: stopApollo, invalidateResponses } = await createApp(base, schema);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
-  const stopListening = await listenForRunUpdates(databaseUrl, log);
-  const subscriptions = serveSubscriptions(server, schema, base, config.graphql);
+  const stopListening = await listenForRunUpdates(databaseUrl, log, { onChange: invalidateResponses });
+  const subscriptions = serveSubscriptions(server, schema, base, { limits: config.graphql, onWrite: invalidateResponses });
   const port = (server.address() as { port: number }).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log(`api: auth ${config.auth ? 'on: every request needs a bearer token' : 'off (loopback only)'}`);

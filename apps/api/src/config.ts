@@ -31,6 +31,7 @@ const schema = z.object({
   ODIN_GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(15),
   ODIN_GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20_000),
   ODIN_GRAPHQL_MAX_BATCH: z.coerce.number().int().positive().default(10),
+  ODIN_RESPONSE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export interface Config {
@@ -63,6 +64,8 @@ export interface Config {
   /** Browser origins other than the API's own that may call it (CORS); none by default. */
   corsOrigins: string[];
   graphql: GraphQLLimits;
+  /** How long a query's answer may serve identical queries (graphql/response-cache.ts); 0: never. */
+  responseCacheMs: number;
 }
 
 /** Limits on what one GraphQL request may ask for. */
@@ -119,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: c.ODIN_AUTH === 'on',
     corsOrigins: c.ODIN_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     graphql: { bodyLimitBytes: c.ODIN_GRAPHQL_BODY_LIMIT_BYTES, maxDepth: c.ODIN_GRAPHQL_MAX_DEPTH, maxCost: c.ODIN_GRAPHQL_MAX_COST, maxBatch: c.ODIN_GRAPHQL_MAX_BATCH },
+    responseCacheMs: c.ODIN_RESPONSE_CACHE_MS,
   };
 }

@@ -34,7 +34,8 @@ describe('GraphQL', () => {
     db = await startTestDatabase();
     await migrate(db.url);
     prisma = createDb(db.url, () => statements++);
-    const config = loadConfig({ ODIN_DATA_DIR: dir });
+    // No response cache: these tests count the statements each execution costs.
+    const config = loadConfig({ ODIN_DATA_DIR: dir, ODIN_RESPONSE_CACHE_MS: '0' });
     const queued: string[] = [];
     const { app, stop } = await createApp({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config, queue: { enqueue: async (id) => void queued.push(id) } }, await createSchema());
     stopApollo = stop;

@@ -40,7 +40,11 @@ export function throttled(publish: (runId: string) => void, intervalMs: number) 
  * (a Postgres restart) is re-established, retrying every `retryMs`, and every run is then published once, since
  * notifications sent meanwhile were missed.
  */
-export async function listenForRunUpdates(databaseUrl: string, log: (line: string) => void, o: { intervalMs?: number; retryMs?: number } = {}): Promise<() => Promise<void>> {
+export async function listenForRunUpdates(
+  databaseUrl: string,
+  log: (line: string) => void,
+  o: { intervalMs?: number; retryMs?: number; /** Called at once for every notification, and when notifications may have been missed. */ onChange?: () => void } = {},
+): Promise<() => Promise<void>> {
   const throttle = throttled((runId) => pubSub.publish(RUN_UPDATED_TOPIC, runId), o.intervalMs ?? 1000);
   // The runs notified lately, most recent last: the ones to publish again after a reconnect.
   const recent = new Set<string>();
@@ -52,6 +56,7 @@ export async function listenForRunUpdates(databaseUrl: string, log: (line: strin
     const c = new pg.Client({ connectionString: databaseUrl });
     c.on('notification', (n) => {
       if (n.channel !== RUN_UPDATED_CHANNEL || !n.payload) return;
+      o.onChange?.();
       recent.delete(n.payload);
       recent.add(n.payload);
       if (recent.size > 1000) recent.delete(recent.values().next().value!);
@@ -70,6 +75,7 @@ export async function listenForRunUpdates(databaseUrl: string, log: (line: strin
     c.on('end', () => {
       if (stopped) return;
       client = undefined;
+      o.onChange?.();
       log('api: the LISTEN connection was lost; reconnecting');
       reconnect();
     });
@@ -79,6 +85,7 @@ export async function listenForRunUpdates(databaseUrl: string, log: (line: strin
       connect().then(
         () => {
           log('api: the LISTEN connection is back');
+          o.onChange?.();
           for (const runId of recent) throttle.push(runId);
         },
         () => !stopped && reconnect(),

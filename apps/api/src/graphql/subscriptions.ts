@@ -22,7 +22,9 @@ function authorizationOf(params: Record<string, unknown> | undefined, header: st
   return typeof value === 'string' ? value : header;
 }
 
-export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: Base, limits: GraphQLLimits) {
+/** `onWrite`: called before and after a mutation sent over the socket runs (the HTTP route's response cache drops its answers). */
+export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: Base, o: { limits: GraphQLLimits; onWrite: () => void }) {
+  const { limits } = o;
   const allowed = new Set(base.config.corsOrigins);
   const wss = new WebSocketServer({
     server,
@@ -68,8 +70,10 @@ export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: 
         }
         const deep = depthRefusal(schema, document, limits.maxDepth);
         if (deep) return [deep];
+        if (operation.operation === 'mutation') o.onWrite();
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context(principal) };
       },
+      onComplete: () => o.onWrite(),
     },
     wss,
   );

@@ -1,8 +1,9 @@
-// Models and datasets reached through a run's foreign keys, cached for the process. Their rows are never updated, and
-// one a run references cannot be deleted (onDelete: Restrict), so a cached row is never stale. A run list's
-// model/inDataset/outDataset fields then cost no query once the rows have been seen.
+// Models and datasets reached through a run's foreign keys, cached for the process as their GraphQL objects. Their rows
+// are never updated, and one a run references cannot be deleted (onDelete: Restrict), so a cached one is never stale.
+// A run list's model/inDataset/outDataset fields then cost no query and no conversion once the rows have been seen.
 import { LRUCache } from 'lru-cache';
-import type { Dataset, Model } from '../generated/prisma/client.ts';
+import type { Dataset } from '../resources/dataset/dataset.type.ts';
+import type { Model } from '../resources/model/model.type.ts';
 import type { Db } from './client.ts';
 
 const MAX_ROWS = 5000;

@@ -8,6 +8,7 @@ import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, va
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import type { GraphQLLimits } from '../config.ts';
 import { DEFAULT_PAGE, MAX_PAGE } from './connection.ts';
+import { requestKey } from './request-key.ts';
 
 /** The parser's own cap on a document's tokens, far above any real query (the dashboard's largest has a few hundred). */
 export const MAX_TOKENS = 20_000;
@@ -56,22 +57,22 @@ export function limitsPlugin(limits: GraphQLLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request }) {
+        async didResolveOperation({ schema, document, request, queryHash }) {
           let deep = depthChecked.get(document);
           if (deep === undefined) depthChecked.set(document, (deep = depthRefusal(schema, document, limits.maxDepth) ?? null));
           if (deep) throw deep;
           // A dashboard or tool sends the same few documents and variables again and again: their cost is computed once.
           let costs = costChecked.get(document);
           if (!costs) costChecked.set(document, (costs = new LRUCache({ max: 100 })));
-          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
-          let cost = costs.get(key);
+          const key = requestKey(queryHash, request);
+          let cost = key === undefined ? undefined : costs.get(key);
           if (cost === undefined) {
             try {
               cost = queryCost(schema, document, request.operationName, request.variables);
             } catch (e) {
               throw refusal('BAD_USER_INPUT', e instanceof Error ? e.message : String(e));
             }
-            costs.set(key, cost);
+            if (key !== undefined) costs.set(key, cost);
           }
           if (cost > limits.maxCost)
             throw refusal('QUERY_TOO_COMPLEX', `the query's estimated cost is ${cost}, above the limit of ${limits.maxCost} (list sizes multiply: ask for smaller pages or fewer fields)`);

@@ -7,6 +7,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { requestKey } from './request-key.ts';
 
 /** Distinct answers kept (each is one query text with one set of variables). */
 const MAX_ANSWERS = 200;
@@ -40,7 +41,7 @@ export function responseCache(ttlMs: number): ResponseCache {
     generation++;
     answers.clear();
   };
-  const keyOf = ({ queryHash, request }: GraphQLRequestContext<object>) => `${queryHash}\n${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+  const keyOf = ({ queryHash, request }: GraphQLRequestContext<object>) => requestKey(queryHash!, request);
   const answer = (data: Data) => ({ http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single' as const, singleResult: { data } } });
   const waitFor = (flight: InFlight) => {
     let timer: NodeJS.Timeout | undefined;
@@ -67,6 +68,7 @@ export function responseCache(ttlMs: number): ResponseCache {
         async responseForOperation(ctx) {
           if (ctx.operation?.operation !== 'query') return null;
           const key = keyOf(ctx);
+          if (key === undefined) return null;
           const flight = running.get(key);
           const data = answers.get(key) ?? (flight?.generation === generation ? await waitFor(flight) : undefined);
           if (data) {
@@ -90,7 +92,8 @@ export function responseCache(ttlMs: number): ResponseCache {
           if (served || ctx.operation?.operation !== 'query' || body.kind !== 'single') return finish(null);
           const { data, errors, extensions } = body.singleResult;
           const fresh = startedIn === generation && data && !errors && !extensions ? data : null;
-          if (fresh) answers.set(keyOf(ctx), fresh);
+          const key = keyOf(ctx);
+          if (fresh && key !== undefined) answers.set(key, fresh);
           finish(fresh);
         },
       };

@@ -142,6 +142,8 @@ export async function claimShard(db: Queryable, shardId: string, workerId: strin
   );
   if (rows.length === 0) return undefined;
   const { lease, ...shard } = rows[0];
+  // Run.shards changed: pages (and the API's response cache) hear of it now, not at the next progress report.
+  await notifyRun(db, shard.runId);
   return { shard, lease };
 }
 

@@ -105,8 +105,8 @@ export class DatasetService {
   }
 
   /** A dataset of a run or of one of its results (cached: see db/referenced-rows.ts). */
-  ofRun(id: string): Promise<DatasetRow> {
-    return referencedRows(this.s.db).datasets.get(id, (i) => this.get(i));
+  ofRun(id: string): Promise<Dataset> {
+    return referencedRows(this.s.db).datasets.get(id, async (i) => toDataset(await this.get(i)));
   }
 
   async list(args: PageArgs & { kind?: DatasetKind | null }) {

@@ -92,8 +92,8 @@ export class ModelService {
   }
 
   /** The model of a run (cached: see db/referenced-rows.ts). */
-  ofRun(id: string): Promise<ModelRow> {
-    return referencedRows(this.s.db).models.get(id, (i) => this.get(i));
+  ofRun(id: string): Promise<Model> {
+    return referencedRows(this.s.db).models.get(id, async (i) => toModel(await this.get(i)));
   }
 
   async list(args: PageArgs) {

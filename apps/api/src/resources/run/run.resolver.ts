@@ -3,9 +3,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import { RUN_UPDATED_TOPIC } from '../../graphql/pubsub.ts';
 import type { Context } from '../../graphql/context.ts';
 import { Dataset } from '../dataset/dataset.type.ts';
-import { toDataset } from '../dataset/dataset.service.ts';
 import { PageArgsType } from '../model/model.resolver.ts';
-import { toModel } from '../model/model.service.ts';
 import { Model } from '../model/model.type.ts';
 import { StartRunInput } from './run.input.ts';
 import { toResult, toRun } from './run.service.ts';
@@ -67,19 +65,19 @@ export class RunResolver {
   }
 
   @FieldResolver(() => Model)
-  async model(@Root() run: Run, @Ctx() { services }: Context) {
-    return toModel(await services.models.ofRun(run.modelId));
+  model(@Root() run: Run, @Ctx() { services }: Context) {
+    return services.models.ofRun(run.modelId);
   }
 
   @FieldResolver(() => Dataset)
-  async inDataset(@Root() run: Run, @Ctx() { services }: Context) {
-    return toDataset(await services.datasets.ofRun(run.inDatasetId));
+  inDataset(@Root() run: Run, @Ctx() { services }: Context) {
+    return services.datasets.ofRun(run.inDatasetId);
   }
 
   @FieldResolver(() => [Dataset])
   async outDatasets(@Root() run: Run, @Ctx() { services }: Context) {
     const ids = await services.loaders.runOutDatasetIds.load(run.id);
-    return Promise.all(ids.map(async (id) => toDataset(await services.datasets.ofRun(id))));
+    return Promise.all(ids.map((id) => services.datasets.ofRun(id)));
   }
 
   @FieldResolver(() => [RunResult], { description: 'One per OOD set, once the run has succeeded.' })
@@ -96,8 +94,8 @@ export class RunResolver {
 @Resolver(() => RunResult)
 export class RunResultResolver {
   @FieldResolver(() => Dataset)
-  async outDataset(@Root() result: RunResult, @Ctx() { services }: Context) {
-    return toDataset(await services.datasets.ofRun(result.outDatasetId));
+  outDataset(@Root() result: RunResult, @Ctx() { services }: Context) {
+    return services.datasets.ofRun(result.outDatasetId);
   }
 
   @FieldResolver(() => RunCurves)

@@ -232,12 +232,15 @@ export type InputGradMethod = 'conv' | 'conv-transpose' | 'upsample';
 
 /**
  * The formulation bench/conv-grad.ts and the nets' profiles found fastest: Conv at stride 1, ConvTranspose at larger
- * strides, except a strided depthwise Conv compiled for onnxruntime's CPU, which gets `upsample`.
+ * strides, except, compiled for onnxruntime's CPU, a strided depthwise Conv (`upsample`) and a strided image stem
+ * (`conv`: its sub-pixel phases).
  */
 export const fastestInputGrad = (geom: Geometry, { group = 1, cin = 0, provider = 'portable' }: { group?: number; cin?: number; provider?: Provider } = {}): InputGradMethod => {
   if (geom.strides.every((s) => s === 1)) return 'conv';
   // onnxruntime's CPU ConvTranspose runs a depthwise one group by group (see convolution.ts's table).
   if (provider === 'cpu' && group > 1 && group === cin) return 'upsample';
+  // An image stem's (≤ 4 input channels): the sub-pixel phase Conv and its small DepthToSpace beat ConvTranspose.
+  if (provider === 'cpu' && group === 1 && cin <= 4 && geom.kernel.some((k) => k > 1)) return 'conv';
   return 'conv-transpose';
 };
 

@@ -1,5 +1,6 @@
 // Gradient rules: convolution ops. dX is a Conv with flipped kernels at stride 1 and a ConvTranspose at larger strides
-// (for onnxruntime's CPU, a strided depthwise Conv's is a stride-1 depthwise Conv over the zero-upsampled dY).
+// (for onnxruntime's CPU, a strided depthwise Conv's is a stride-1 depthwise Conv over the zero-upsampled dY, and a
+// strided image stem's a stride-1 Conv over sub-pixel phases).
 import { attrInt, attrInts } from '../../graph/attrs.ts';
 import type { DifferentiableOp } from '../ops.ts';
 import type { GradContext, Rule } from '../rule.ts';
@@ -36,9 +37,13 @@ import { shapeOf } from './helpers.ts';
 // convs, DepthToSpace of dY and zeros 8.8, a nearest Resize times a 0/1 mask 1.4 + 0.8. So for the CPU provider a
 // strided depthwise Conv's dX is the Resize-upsampled form: MobileNetV2 84.6 → 73.0 ms, ShuffleNetV2 x0.5 30.8 →
 // 29.7. Not kept: the same for every strided Conv (4× the multiply-adds of a dense one; ShuffleNetV2 → 52.2 ms),
-// sub-pixel phases for the 3-channel stems only (the phase Conv costs what ConvTranspose saves: ResNet-18 161 → 163
-// ms, MobileNetV2 71.2 → 70.4, SqueezeNet 47.0 → 47.9), the upsampled form for them (ResNet-18 → 222, SqueezeNet →
-// 62.9). The portable graph keeps ConvTranspose everywhere.
+// the upsampled form for the 3-channel image stems (ResNet-18 161 → 222, SqueezeNet 47 → 63), sub-pixel phases for
+// the dense 3×3 s2 convs (ResNet-18: ConvTranspose 21.6 → 9.8 ms but the phase Convs +9.7 and DepthToSpace +2.7, 170 →
+// 172), the phase Conv's output padded to 16 channels. Kept for the CPU: the stems (≤ 4 input channels) by sub-pixel
+// phases, per node back to back: ResNet-18's 7×7 s2 3←64 ConvTranspose 6.9 ms → phase Conv 5.2 + DepthToSpace 0.6 +
+// Slice 0.2; SqueezeNet's 3×3 s2 3←64 2.4 → 1.2 + 0.6 (within the noise of a whole graph's profile). Zero-upsampling
+// by Resize for the 1×1 s2 shortcuts after their Conv (ResNet-18: ConvTranspose 21.6 → 19.1 ms, the rest +2.5) is a
+// wash and not kept. The portable graph keeps ConvTranspose everywhere.
 // dW (training only): see fastestWeightGrad in conv-transpose.ts.
 
 // d Conv(X, W, B) = (ConvTranspose(dY, W), Σ_{n,p} dY ⊗ window(X), Σ_{n, spatial} dY)

@@ -9,6 +9,8 @@ import { EMITTED_OPS } from '../ops.ts';
 import { checkRule, mulberry } from '../../../test/gradcheck.ts';
 import type { InputSpec, RuleCheck } from '../../../test/gradcheck.ts';
 import { ortVjp, vjpRef } from '../../../test/ort-vjp.ts';
+import { checkGradient } from '../../../test/reference/finite-diff.ts';
+import { run } from '../../../test/reference/interpreter.ts';
 
 let seed = 301;
 const X = (dims: number[], lo = -1, hi = 1): InputSpec => {
@@ -67,6 +69,35 @@ describe('normalization rules match finite differences', () => {
     const p = b.constant(f32([1, 1, 1]));
     const [y] = b.node('BatchNormalization', ['x', p, p, p, p], { training_mode: 1 }, 3);
     expect(() => buildGradient(model, { seeds: [{ of: y, grad: b.zerosLike(y) }], wrt: ['x'] })).toThrow(/training mode/);
+  });
+});
+
+describe('BatchNormalization → ReLU → Conv: the BN gain folds into the gradient Conv', () => {
+  // x → BN (constant statistics) → Relu → Conv (constant W) → y; L = Σ g·y. dL/dx by the rules and by finite differences.
+  const build = () => {
+    const graph = emptyGraph('bn-relu-conv');
+    const model = newModel(graph, 17);
+    const b = new GraphBuilder(graph, 17);
+    const r = mulberry(77);
+    const vals = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => lo + (hi - lo) * r());
+    graph.inputs.push({ name: 'x', dtype: 'float32', shape: [2, 4, 5, 5] }, { name: 'g', dtype: 'float32', shape: [2, 6, 5, 5] });
+    const c = (v: number[], dims: number[]) => b.constant(f32(v, dims));
+    const bnOut = b.op('BatchNormalization', ['x', c(vals(4, 0.5, 1.5), [4]), c(vals(4, -1, 1), [4]), c(vals(4, -0.3, 0.3), [4]), c(vals(4, 0.5, 1.5), [4])], { epsilon: f(1e-3) });
+    const y = b.op('Conv', [b.op('Relu', [bnOut]), c(vals(6 * 4 * 9, -0.5, 0.5), [6, 4, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const loss = b.reduceSum(b.mul(y, 'g'), [], false);
+    graph.outputs.push({ name: loss, dtype: 'float32', shape: [] });
+    const grads = buildGradient(model, { seeds: [{ of: y, grad: 'g' }], wrt: ['x'] });
+    return { model, loss, dx: grads.get('x')!, xv: vals(2 * 4 * 25, -1, 1), gv: vals(2 * 6 * 25, -1, 1) };
+  };
+  it('has no Mul by the gain and matches finite differences', () => {
+    const { model, loss, dx, xv, gv } = build();
+    const firstGrad = model.graph.nodes.findIndex((n) => n.name.startsWith('grad/'));
+    expect(model.graph.nodes.slice(firstGrad).filter((n) => n.op === 'Mul').length).toBe(1); // the ReLU mask only
+    const feeds = (x: ArrayLike<number>) => ({ x: { dtype: 'float' as const, dims: [2, 4, 5, 5], data: Float64Array.from(x) }, g: { dtype: 'float' as const, dims: [2, 6, 5, 5], data: Float64Array.from(gv) } });
+    const analytic = run(model, feeds(xv), [dx])[dx].data as Float64Array;
+    const check = checkGradient((x) => (run(model, feeds(x), [loss])[loss].data as Float64Array)[0], Float64Array.from(xv), analytic);
+    expect(check.maxAbsError).toBeLessThan(1e-6);
+    expect(Math.max(...analytic.map(Math.abs))).toBeGreaterThan(0.1);
   });
 });
 

@@ -35,6 +35,8 @@ export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: 
   const tokens = new TokenService(base);
   const principalFrom = principalOf(base.config.auth, () => tokens);
   const principals = new WeakMap<WebSocket, Principal>();
+  // The ids of the mutations running on each connection (ids are unique per connection only).
+  const mutations = new WeakMap<WebSocket, Set<string>>();
   const served = useServer<Record<string, unknown>>(
     {
       schema,
@@ -51,7 +53,7 @@ export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: 
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const principal = principals.get(ctx.extra.socket) ?? NONE;
         let document;
         try {
@@ -70,10 +72,16 @@ export function serveSubscriptions(server: Server, schema: GraphQLSchema, base: 
         }
         const deep = depthRefusal(schema, document, limits.maxDepth);
         if (deep) return [deep];
-        if (operation.operation === 'mutation') o.onWrite();
+        if (operation.operation === 'mutation') {
+          const running = mutations.get(ctx.extra.socket) ?? new Set<string>();
+          mutations.set(ctx.extra.socket, running.add(id));
+          o.onWrite();
+        }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context(principal) };
       },
-      onComplete: () => o.onWrite(),
+      onComplete: (ctx, id) => {
+        if (mutations.get(ctx.extra.socket)?.delete(id)) o.onWrite();
+      },
     },
     wss,
   );

@@ -96,22 +96,23 @@ export class RunService {
 
   async list(args: PageArgs & { modelId?: string | null; datasetId?: string | null; status?: RunStatus | null; orderBy?: RunOrder | null }) {
     const q = pageQuery(args, args.orderBy === RunOrder.CREATED_AT_ASC);
-    const values: unknown[] = [];
-    const param = (v: unknown) => `$${values.push(v)}`;
-    const where: string[] = [];
     // An id that is no uuid names no run (and Postgres would refuse to compare it with a uuid column).
     if ((args.modelId && !isUuid(args.modelId)) || (args.datasetId && !isUuid(args.datasetId))) return toConnection<Run>([], q.size, 0);
+    const values: unknown[] = [];
+    const param = (v: unknown) => `$${values.push(v)}`;
+    const whereOf = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+    const where: string[] = [];
     if (args.modelId) where.push(`run.model_id = ${param(args.modelId)}::uuid`);
     if (args.status) where.push(`run.status = ${param(args.status)}::"RunStatus"`);
     if (args.datasetId) {
       const id = param(args.datasetId);
       where.push(`(run.in_dataset_id = ${id}::uuid OR EXISTS (SELECT 1 FROM run_out_dataset o WHERE o.run_id = run.id AND o.dataset_id = ${id}::uuid))`);
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filter = whereOf(where);
     const filterValues = [...values];
     if (q.cursor) where.push(`(run.created_at, run.id) ${q.ascending ? '>' : '<'} (${param(q.cursor.createdAt)}, ${param(q.cursor.id)}::uuid)`);
     const dir = q.ascending ? 'ASC' : 'DESC';
-    const page = `SELECT ${RUN_COLUMNS} FROM run ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY run.created_at ${dir}, run.id ${dir} LIMIT ${param(q.take)}`;
+    const page = `SELECT ${RUN_COLUMNS} FROM run ${whereOf(where)} ORDER BY run.created_at ${dir}, run.id ${dir} LIMIT ${param(q.take)}`;
     const rows = await sql(this.s.db)<RunRow>(page, values);
     // Counting thousands of runs is the costliest part of a page: it runs only if the query selects totalCount.
     const totalCount = lazy(async () => (await sql(this.s.db)<{ n: number }>(`SELECT count(*)::int AS n FROM run ${filter}`, filterValues))[0]!.n);

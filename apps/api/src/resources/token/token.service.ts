@@ -76,7 +76,9 @@ export class TokenService {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
     const hash = hashToken(m[1]!);
-    const row = this.recent().get(hash) ?? (await sql(this.s.db)<TokenRow>(`SELECT ${API_TOKEN_COLUMNS} FROM api_token WHERE hash = $1`, [hash]))[0];
+    const recent = this.recent();
+    const cached = recent.get(hash);
+    const row = cached ?? (await sql(this.s.db)<TokenRow>(`SELECT ${API_TOKEN_COLUMNS} FROM api_token WHERE hash = $1`, [hash]))[0];
     if (!row) throw unauthenticated('unknown token');
     if (row.revokedAt) throw unauthenticated(`token ${row.name} was revoked`);
     const now = Date.now();
@@ -85,7 +87,7 @@ export class TokenService {
       await this.s.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
       row.lastUsedAt = new Date(now);
     }
-    if (!this.recent().has(hash)) this.recent().set(hash, row);
+    if (!cached) recent.set(hash, row);
     return { tokenId: row.id, scopes: new Set(row.scopes.filter(isScope)) };
   }
 }

@@ -1,8 +1,6 @@
 // The GraphQL layer in process: the committed schema, keyset pagination, NOT_FOUND, and a bounded number of SQL statements per nested query.
 import 'reflect-metadata';
 import { readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../src/blobs/store.ts';
@@ -10,10 +8,10 @@ import { loadConfig } from '../src/config.ts';
 import { createDb, sql, type Db } from '../src/db/client.ts';
 import { API_TOKEN_COLUMNS } from '../src/db/rows.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createSchema, printedSchema } from '../src/graphql/schema.ts';
-import { createApp } from '../src/server.ts';
+import { printedSchema } from '../src/graphql/schema.ts';
 import { createServices } from '../src/services.ts';
 import { gql, type GraphQLResponse } from './support/api-process.ts';
+import { serveApp, type ServedApp } from './support/app.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -23,11 +21,10 @@ const NESTED = `query($first: Int, $after: String) { runs(first: $first, after: 
 describe('GraphQL', () => {
   let db: TestDatabase;
   let prisma: Db;
-  let server: Server;
+  let app: ServedApp;
   let url: string;
   let dir: string;
   let statements = 0;
-  let stopApollo: () => Promise<void>;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -37,12 +34,8 @@ describe('GraphQL', () => {
     // No response cache: these tests count the statements each execution costs.
     const config = loadConfig({ ODIN_DATA_DIR: dir, ODIN_RESPONSE_CACHE_MS: '0' });
     const queued: string[] = [];
-    const { app, stop } = await createApp({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config, queue: { enqueue: async (id) => void queued.push(id) } }, await createSchema());
-    stopApollo = stop;
-    server = await new Promise((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await serveApp({ db: prisma, dir, config, enqueue: async (id) => void queued.push(id) });
+    url = app.url;
     // 30 runs, each with its own model, in-distribution set and two OOD sets with results.
     for (let i = 0; i < 30; i++) {
       const model = await prisma.model.create({
@@ -68,8 +61,7 @@ describe('GraphQL', () => {
   });
 
   afterAll(async () => {
-    server?.close();
-    await stopApollo?.();
+    await app?.close();
     await prisma?.$disconnect();
     await db?.stop();
     await rm(dir, { recursive: true, force: true });

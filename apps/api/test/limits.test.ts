@@ -3,8 +3,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   getIntrospectionQuery,
@@ -25,14 +23,13 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobStore } from '../src/blobs/store.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createDb, type Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { depthRefusal, queryCost } from '../src/graphql/limits.ts';
 import { createSchema } from '../src/graphql/schema.ts';
 import { repoRoot } from '../src/paths.ts';
-import { createApp } from '../src/server.ts';
+import { serveApp, type ServedApp } from './support/app.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -75,12 +72,11 @@ function worstVariables(schema: GraphQLSchema, operation: OperationDefinitionNod
 describe('GraphQL limits and cross-site requests', () => {
   let db: TestDatabase;
   let prisma: Db;
-  let server: Server;
+  let app: ServedApp;
   let url: string;
   let dir: string;
   let config: Config;
   let schema: GraphQLSchema;
-  let stopApollo: () => Promise<void>;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -89,17 +85,12 @@ describe('GraphQL limits and cross-site requests', () => {
     prisma = createDb(db.url);
     config = loadConfig({ ODIN_DATA_DIR: dir, ODIN_CORS_ORIGINS: ALLOWED });
     schema = await createSchema();
-    const { app, stop } = await createApp({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config, queue: { enqueue: async () => {} } }, schema);
-    stopApollo = stop;
-    server = await new Promise((r) => {
-      const s = app.listen(0, '127.0.0.1', () => r(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await serveApp({ db: prisma, dir, config, schema });
+    url = app.url;
   });
 
   afterAll(async () => {
-    await new Promise((r) => server?.close(r));
-    await stopApollo?.();
+    await app?.close();
     await prisma?.$disconnect();
     await db?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -153,12 +144,9 @@ describe('GraphQL limits and cross-site requests', () => {
 
   it('refuses operations deeper than ODIN_GRAPHQL_MAX_DEPTH with QUERY_TOO_DEEP', async () => {
     const shallow = loadConfig({ ODIN_DATA_DIR: dir, ODIN_GRAPHQL_MAX_DEPTH: '4' });
-    const { app, stop } = await createApp({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config: shallow, queue: { enqueue: async () => {} } }, schema);
-    const s: Server = await new Promise((r) => {
-      const x = app.listen(0, '127.0.0.1', () => r(x));
-    });
+    const shallowApp = await serveApp({ db: prisma, dir, config: shallow, schema });
     try {
-      const at = `http://127.0.0.1:${(s.address() as AddressInfo).port}/graphql`;
+      const at = `${shallowApp.url}/graphql`;
       const ask = async (query: string) => (await fetch(at, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json() as Promise<{ data?: unknown; errors?: { message: string; extensions: { code: string } }[] }>;
       // runs → edges → node → model → name: 5 levels.
       const deep = await ask('{ runs { edges { node { model { name } } } } }');
@@ -169,8 +157,7 @@ describe('GraphQL limits and cross-site requests', () => {
       expect(hidden.errors?.[0]?.extensions.code).toBe('QUERY_TOO_DEEP');
       expect(await ask('{ runs { edges { node { id } } } }')).toEqual({ data: { runs: { edges: [] } } });
     } finally {
-      await new Promise((r) => s.close(r));
-      await stop();
+      await shallowApp.close();
     }
   });
 

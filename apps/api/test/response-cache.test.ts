@@ -2,21 +2,19 @@
 // HTTP and Postgres. In process with a statement counter; then the API as a child process with auth on, where a
 // worker's notification from another connection makes the next answer fresh and scopes are checked before the cache.
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobStore } from '../src/blobs/store.ts';
+import WebSocket from 'ws';
 import { loadConfig } from '../src/config.ts';
 import { createDb, type Db } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { RUN_UPDATED_CHANNEL } from '../src/graphql/pubsub.ts';
-import { createSchema } from '../src/graphql/schema.ts';
 import { TokenService } from '../src/resources/token/token.service.ts';
-import { createApp } from '../src/server.ts';
 import { gql, spawnApi, type ApiProcess } from './support/api-process.ts';
+import { serveApp, type ServedApp } from './support/app.ts';
 import { tempDir } from './support/data.ts';
 import { startTestDatabase, type TestDatabase } from './support/database.ts';
 
@@ -26,12 +24,10 @@ const synthetic = (name: string) => `mutation { createSyntheticDataset(input: { 
 describe('response cache, in process', () => {
   let db: TestDatabase;
   let prisma: Db;
-  let server: Server;
+  let app: ServedApp;
   let url: string;
   let dir: string;
   let statements = 0;
-  let stop: () => Promise<void>;
-  let invalidate: () => void;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -40,19 +36,13 @@ describe('response cache, in process', () => {
     prisma = createDb(db.url, () => statements++);
     // A minute: only a write can explain a fresh answer here.
     const config = loadConfig({ ODIN_DATA_DIR: dir, ODIN_RESPONSE_CACHE_MS: '60000' });
-    const app = await createApp({ db: prisma, blobs: new BlobStore(join(dir, 'blobs')), config, queue: { enqueue: async () => {} } }, await createSchema());
-    stop = app.stop;
-    invalidate = app.invalidateResponses;
-    server = await new Promise((r) => {
-      const s = app.app.listen(0, '127.0.0.1', () => r(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await serveApp({ db: prisma, dir, config });
+    url = app.url;
     expect((await gql(url, synthetic('first'))).errors).toBeUndefined();
   });
 
   afterAll(async () => {
-    server?.close();
-    await stop?.();
+    await app?.close();
     await prisma?.$disconnect();
     await db?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -80,7 +70,7 @@ describe('response cache, in process', () => {
     statements = 0;
     await gql(url, q);
     const once = statements;
-    invalidate();
+    app.invalidateResponses();
     statements = 0;
     const answers = await Promise.all(Array.from({ length: 12 }, () => gql(url, q)));
     expect(statements).toBe(once);
@@ -99,7 +89,7 @@ describe('response cache, in process', () => {
     const id = before.datasets.edges[0]!.node.id;
     await prisma.$executeRaw`UPDATE dataset SET name = 'renamed' WHERE id = ${id}::uuid`;
     expect((await counted(DATASETS)).data).toEqual(before);
-    invalidate();
+    app.invalidateResponses();
     const after = (await counted(DATASETS)).data as typeof before;
     expect(after.datasets.edges.find((e) => e.node.id === id)!.node.name).toBe('renamed');
   });
@@ -165,5 +155,20 @@ describe('response cache in the API process, auth on', () => {
       expect(Date.now()).toBeLessThan(until);
       await new Promise((r) => setTimeout(r, 20));
     }
+  });
+
+  it('answers fresh after a mutation sent over graphql-ws', async () => {
+    const before = (await ask(tokens.read, DATASETS)).data!.datasets.edges.length;
+    const client = createClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens.read}` } });
+    try {
+      const made = await new Promise<unknown>((resolve, reject) =>
+        client.subscribe({ query: synthetic('over ws') }, { next: resolve, error: reject, complete: () => {} }),
+      );
+      expect(made).toMatchObject({ data: { createSyntheticDataset: { id: expect.any(String) } } });
+    } finally {
+      await client.dispose();
+    }
+    // graphql-ws reports the completed mutation to the server after its result: wait for that, not for the cache's minute.
+    await expect.poll(async () => (await ask(tokens.read, DATASETS)).data!.datasets.edges.length, { timeout: 2000 }).toBe(before + 1);
   });
 });

@@ -67,7 +67,8 @@ function batchNorm(ctx: GradContext): (string | undefined)[] {
     needs[0] && !needs[1] && !needs[3] && !needs[4] && scaleV && varV && scaleV.length === varV.length && rank > 2
       ? foldGainIntoConv(ctx, dy, Float64Array.from(scaleV, (g, c) => g / Math.sqrt(Math.fround(varV[c] + eps))))
       : undefined;
-  const invstd = folded && !needs[1] && !needs[3] && !needs[4] ? '' : b.op('Reciprocal', [b.op('Sqrt', [b.add(variance, b.scalar(eps))])]);
+  // A folded dx is only tried when no other gradient (each needs 1/σ) is asked for.
+  const invstd = folded ? '' : b.op('Reciprocal', [b.op('Sqrt', [b.add(variance, b.scalar(eps))])]);
   const gain = invstd && b.mul(scale, invstd);
   const dx = needs[0] ? (folded ?? b.mul(dy, perChannel(gain))) : undefined;
   const dB = needs[2] || needs[3] ? b.reduceSum(dy, sumOver, false) : undefined;

@@ -154,6 +154,31 @@ const list = (byOp: Record<string, number>, top: number) =>
     .map(([op, ms]) => `${op} ${ms.toFixed(2)}`)
     .join(', ');
 
+/** The linear ops whose gradients cost what their forward does at best: convolutions and matrix products. */
+const LINEAR = ['Conv', 'ConvTranspose', 'MatMul', 'FusedMatMul', 'Gemm'];
+
+/**
+ * What the linear ops leave to the rest of the graph (masks, pools, layout reorders, glue), in kernel ms:
+ * `ceiling`, forward / ODIN if only the two forward passes and the gradient's linear ops took time (what no
+ * formulation of the rest can beat while those ops run on onnxruntime's kernels); `budget`, the time the rest may take
+ * for forward / ODIN to reach the goal; `spent`, the time it takes. The perturbed pass stands for the forward pass
+ * (same profile, so other processes move it less than the plain model's).
+ */
+export function linearShare(p: OdinProfile): { ceiling: number; budget: number; spent: number } {
+  const gradient = p.byPartOp.gradient ?? {};
+  const pass = p.byPart['perturbed pass'] ?? 0;
+  const linear = (p.byPart.forward ?? 0) + pass + LINEAR.reduce((sum, op) => sum + (gradient[op] ?? 0), 0);
+  return { ceiling: pass / linear, budget: pass / GOALS.odin1OverForward - linear, spent: p.odinMs - linear };
+}
+
+function formatLinearShare(p: OdinProfile): string {
+  const { ceiling, budget, spent } = linearShare(p);
+  return (
+    `  linear ops: fwd/ODIN = ${ceiling.toFixed(3)} if only the two forward passes and the gradient's ${LINEAR.join('/')} took time; ` +
+    `at ${GOALS.odin1OverForward} the rest may take ${budget.toFixed(2)} ms, it takes ${spent.toFixed(2)}`
+  );
+}
+
 export function formatProfile(p: OdinProfile, top = 8): string {
   const parts = Object.entries(p.byPart).sort((a, b) => b[1] - a[1]);
   const goal = p.epsilons === 1 ? `fwd/ODIN = ${p.ratio.toFixed(3)} (goal ≥ ${GOALS.odin1OverForward})` : `ODIN/((2+${p.epsilons})·fwd) = ${p.ratio.toFixed(3)} (goal ≤ ${GOALS.sweepOverPasses})`;
@@ -163,5 +188,6 @@ export function formatProfile(p: OdinProfile, top = 8): string {
     `  ODIN by part: ${parts.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
     `  ODIN by op: ${p.byOp.slice(0, top).map((o) => `${o.op} ${o.ms.toFixed(2)} (${(100 * o.share).toFixed(0)}%, ${o.calls})`).join(', ')}`,
     ...parts.map(([part]) => `  ${part}: ${list(p.byPartOp[part], top)}`),
+    ...(p.epsilons === 1 ? [formatLinearShare(p)] : []),
   ].join('\n');
 }

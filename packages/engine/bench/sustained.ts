@@ -30,6 +30,8 @@ export interface SustainedRow {
   odin1: number;
   /** Median over rounds of odin1/forward throughput, each round's pair measured back to back. */
   odin1OverForward: number;
+  /** The same with the ODIN session's idle threads spinning (SessionOptions.spin), measured right after. */
+  odin1SpinOverForward: number;
   /** Median over rounds of time(21 ε) / ((2 + 21) · time(forward)), per image. */
   sweepOverPasses: number;
   /** The two ratios again from onnxruntime's profiler (kernel time only, which other processes move less), when measured. */
@@ -69,7 +71,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export const plainSession = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: THREADS, interOpNumThreads: 1 });
 
 /** The ODIN graph as the engine runs it (runtime/session.ts). */
-export const odinSession = (bytes: Uint8Array): Promise<OdinSession> => nodeRuntime.createSession(bytes, { backend: 'cpu', threads: THREADS });
+export const odinSession = (bytes: Uint8Array, spin = false): Promise<OdinSession> => nodeRuntime.createSession(bytes, { backend: 'cpu', threads: THREADS, spin });
 
 /** `provider`: the formulation the ODIN graph is compiled with (the engine compiles for 'cpu' when it runs there). */
 export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'): Promise<SustainedRow> {
@@ -81,6 +83,7 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
   const x = images(BATCH, size);
   const plain = await plainSession(forwardBytes);
   const odin = await odinSession(odinBytes);
+  const odinSpinning = await odinSession(odinBytes, true);
   const input = { [net.input]: new ort.Tensor('float32', x.subarray(0, forwardBatch * 3 * size * size), [forwardBatch, 3, size, size]) };
   const one = odinFeeds(x, n, oneEpsilon, size);
   // A graph compiled for batch 1 takes one ε per run (as evaluate() feeds it).
@@ -88,21 +91,24 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
   const runSweep = async () => {
     for (const feeds of all) await odin.run(feeds);
   };
-  const runs = { forward: () => plain.run(input), odin1: () => odin.run(one), odin21: runSweep };
+  const runs = { forward: () => plain.run(input), odin1: () => odin.run(one), odin1Spin: () => odinSpinning.run(one), odin21: runSweep };
   for (const run of Object.values(runs)) await perRun(run);
-  const t = { forward: [] as number[], odin1: [] as number[], odin21: [] as number[], ratio1: [] as number[], ratio21: [] as number[] };
+  const t = { forward: [] as number[], odin1: [] as number[], odin21: [] as number[], ratio1: [] as number[], ratio1Spin: [] as number[], ratio21: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     const forward = (await perRun(runs.forward)) / forwardBatch;
     const odin1 = (await perRun(runs.odin1)) / n;
+    const odin1Spin = (await perRun(runs.odin1Spin)) / n;
     const forwardAgain = (await perRun(runs.forward)) / forwardBatch;
     const odin21 = (await perRun(runs.odin21)) / n;
     t.forward.push(forward, forwardAgain);
     t.odin1.push(odin1);
     t.ratio1.push(forward / odin1);
+    t.ratio1Spin.push(forward / odin1Spin);
     t.ratio21.push(odin21 / ((2 + SWEEP.length) * forwardAgain));
   }
   await plain.release();
   await odin.release();
+  await odinSpinning.release();
   return {
     net: net.name,
     size: net.size,
@@ -110,12 +116,13 @@ export async function benchSustained(net: BenchNet, provider: Provider = 'cpu'):
     forward: 1 / median(t.forward),
     odin1: 1 / median(t.odin1),
     odin1OverForward: median(t.ratio1),
+    odin1SpinOverForward: median(t.ratio1Spin),
     sweepOverPasses: median(t.ratio21),
   };
 }
 
 export function formatSustained(rows: SustainedRow[], provider: Provider, load: string): string {
-  const header = ['net', 'size', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`, 'kernel: ODIN1/fwd', 't21/(23·t_fwd)'];
+  const header = ['net', 'size', 'batch', 'forward img/s', 'ODIN 1ε img/s', `ODIN1/fwd (≥${GOALS.odin1OverForward})`, `t21/(23·t_fwd) (≤${GOALS.sweepOverPasses})`, 'spinning: ODIN1/fwd', 'kernel: ODIN1/fwd', 't21/(23·t_fwd)'];
   const body = rows.map((r) => [
     r.net,
     String(r.size),
@@ -124,6 +131,7 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
     r.odin1.toFixed(0),
     `${r.odin1OverForward.toFixed(3)}${r.odin1OverForward >= GOALS.odin1OverForward ? '  ' : ' ✗'}`,
     `${r.sweepOverPasses.toFixed(3)}${r.sweepOverPasses <= GOALS.sweepOverPasses ? '  ' : ' ✗'}`,
+    `${r.odin1SpinOverForward.toFixed(3)}${r.odin1SpinOverForward >= GOALS.odin1OverForward ? '  ' : ' ✗'}`,
     r.kernel ? r.kernel.odin1OverForward.toFixed(3) : '—',
     r.kernel ? r.kernel.sweepOverPasses.toFixed(3) : '—',
   ]);
@@ -131,7 +139,7 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×size×size images, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
-      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain and ODIN alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
+      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain, ODIN and ODIN with spinning threads alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
     line(header),
     ...body.map(line),
   ].join('\n');

@@ -82,3 +82,15 @@ describe('odin eval --search id-only', () => {
     expect(r.idGrid).toBeUndefined();
   });
 });
+
+describe('odin eval --spin', () => {
+  it('scores exactly as with sleeping threads', () => {
+    const path = join(dir, 'two-spin.onnx');
+    writeFileSync(path, writeModel(twoInputs()));
+    const args = ['eval', '--model', path, '--input', 'x', '--in', 'uniform:30:1', '--out', 'gaussian:30:2', '--threads', '2', '--json', '--no-progress'];
+    const [sleeping, spinning] = [odin(...args), odin(...args, '--spin')];
+    expect(spinning.status, spinning.stderr).toBe(0);
+    expect(JSON.parse(spinning.stdout).results).toEqual(JSON.parse(sleeping.stdout).results);
+    expect(JSON.parse(spinning.stdout).results).toBeDefined();
+  });
+});

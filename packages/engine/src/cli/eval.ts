@@ -64,6 +64,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'cuda', 'webgpu', 'wasm']).default('cpu'))
     .addOption(new Option('--fit <mode>', 'how images of another size reach the model').choices(['resize', 'crop']).default('resize'))
     .option('--threads <n>', 'intra-op threads', positiveInt('--threads'))
+    .option('--spin', 'idle threads spin instead of sleeping: faster on a machine the run has to itself, slower on a busy one')
     .option('--json', 'print only JSON instead of the tables')
     .option('--scores <dir>', 'write per-sample scores in the reference format')
     .option('--no-progress', 'no progress bar on stderr')
@@ -116,6 +117,7 @@ export function registerEval(program: Command): void {
           input: opts.input,
           logits: opts.logits,
           threads: opts.threads,
+          spin: opts.spin,
           fit: opts.fit,
           search: search && { mode: search, val: opts.val, tuneOn: opts.tuneOn, temperatures: search === 'id-only' && opts.temperature !== undefined ? [opts.temperature] : undefined },
           onProgress: bar.update,

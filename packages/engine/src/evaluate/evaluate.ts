@@ -56,6 +56,8 @@ export interface EvaluateOptions {
   fit?: FitMode;
   batchSize?: number;
   threads?: number;
+  /** Idle intra-op threads spin instead of sleeping (SessionOptions.spin). */
+  spin?: boolean;
   search?: SearchOptions;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
@@ -158,7 +160,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   // as compileOdin renames a model input that is itself called "image".
   const imageInput = compiled.graph.inputs.find((v) => v.name === ODIN_IO.inputs.image)!;
   const spec = parseInputSpec(imageInput.shape!, opts.model.metadata.get(METADATA.layout));
-  const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads });
+  const session = await opts.runtime.createSession(writeModel(compiled), { backend: opts.backend, threads: opts.threads, spin: opts.spin });
   const setup: Setup = { opts, session, spec, jobs: { ...(opts.resume ?? {}) }, report, started, oneAtATime: report.batch.mode === 'fixed' };
   try {
     if (!opts.search) return await runFixed(setup);

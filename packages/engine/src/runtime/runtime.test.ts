@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../graph/builder.ts';
 import { emptyGraph } from '../graph/ir.ts';
 import { newModel, writeModel } from '../graph/onnx-io.ts';
+import * as ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-common';
 import { nodeRuntime } from './node.ts';
-import { BackendUnavailableError } from './session.ts';
+import { BackendUnavailableError, createOrtSession } from './session.ts';
 import { webRuntime } from './web.ts';
 
 function doubler(): Uint8Array {
@@ -43,5 +45,17 @@ describe('runtimes', () => {
     await expect(nodeRuntime.createSession(doubler(), { backend: 'wasm' })).rejects.toThrow(/onnxruntime-web/);
     await expect(webRuntime.createSession(doubler(), { backend: 'cpu' })).rejects.toThrow(/onnxruntime-node/);
     await expect(webRuntime.createSession(doubler(), { backend: 'webgpu' })).rejects.toThrow(/navigator\.gpu/);
+  });
+
+  it('lets idle intra-op threads sleep unless asked to spin', async () => {
+    const seen: InferenceSession.SessionOptions[] = [];
+    const recording = { ...ort, InferenceSession: { create: (m: Uint8Array, o?: InferenceSession.SessionOptions) => (seen.push(o!), ort.InferenceSession.create(m, o)) } };
+    for (const spin of [undefined, false, true]) {
+      const session = await createOrtSession(recording, doubler(), { backend: 'cpu', threads: 2, spin }, ['cpu']);
+      const out = await session.run({ x: { data: Float32Array.from([1, 3]), dims: [1, 2] } });
+      expect(Array.from(out.y.data as Float32Array)).toEqual([2, 6]);
+      await session.release();
+    }
+    expect(seen.map((o) => (o.extra as { session: { intra_op: { allow_spinning: string } } }).session.intra_op.allow_spinning)).toEqual(['0', '0', '1']);
   });
 });

@@ -14,6 +14,11 @@ export interface SessionOptions {
   backend: Backend;
   /** Intra-op threads (CPU and WASM). Defaults to onnxruntime's choice. */
   threads?: number;
+  /**
+   * Idle intra-op threads spin between nodes instead of sleeping (CPU only; onnxruntime's own default). Faster when
+   * the run has the cores to itself, slower when other processes want them (docs/benchmarks.md); off by default.
+   */
+  spin?: boolean;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
@@ -57,10 +62,9 @@ export async function createOrtSession(
     // Errors only: the provider's notes on shape ops kept on the CPU are expected, not a user's concern.
     logSeverityLevel: 3,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
-    // Idle intra-op threads sleep rather than spin. A gradient graph has hundreds of small nodes, and on a
-    // shared few-core machine spinning threads steal the cores the work needs: ODIN's median batch time on
-    // 2 threads drops by a third (bench/odin.ts), the plain forward pass changes little.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // Unless asked to spin, idle intra-op threads sleep. A gradient graph has hundreds of small nodes, and on a
+    // shared few-core machine spinning threads steal the cores the work needs.
+    extra: { session: { intra_op: { allow_spinning: options.spin ? '1' : '0' } } },
   });
   return {
     backend: options.backend,

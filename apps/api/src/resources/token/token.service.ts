@@ -5,6 +5,7 @@ import { sql, type Db } from '../../db/client.ts';
 import { API_TOKEN_COLUMNS } from '../../db/rows.ts';
 import type { ApiToken as TokenRow } from '../../generated/prisma/client.ts';
 import { badInput, notFound } from '../../graphql/errors.ts';
+import { isUuid } from '../../graphql/ids.ts';
 import { isScope, unauthenticated, type Principal, type Scope } from '../../auth/scopes.ts';
 
 const PREFIX = 'odin_';
@@ -61,8 +62,7 @@ export class TokenService {
   }
 
   private async find(idOrName: string): Promise<TokenRow> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
-    const byId = isUuid ? await this.s.db.apiToken.findUnique({ where: { id: idOrName } }) : null;
+    const byId = isUuid(idOrName) ? await this.s.db.apiToken.findUnique({ where: { id: idOrName } }) : null;
     if (byId) return byId;
     const named = await this.s.db.apiToken.findMany({ where: { name: idOrName, revokedAt: null } });
     if (named.length > 1) throw badInput(`${named.length} live tokens are named ${idOrName}: revoke one by its id`);

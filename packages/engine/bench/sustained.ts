@@ -1,5 +1,6 @@
 // Benchmark: sustained throughput of ODIN (one ε and the 21-ε sweep) against the plain forward pass, per net, on
 // onnxruntime-node CPU. Each timing repeats its run for at least MIN_MS; plain and ODIN alternate; medians of ROUNDS.
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
 import { nodeRuntime } from '../src/runtime/node.ts';
 import type { Provider } from '../src/autodiff/rule.ts';
@@ -12,6 +13,7 @@ export const BATCH = 32;
 export const THREADS = 2;
 const ROUNDS = 7;
 const MIN_MS = 150;
+const IDLE_MS = 200;
 const TEMPERATURE = 1000;
 const EPSILON = 0.0014;
 /** The usual ODIN sweep: 21 values of ε from 0 to 0.004. */
@@ -54,8 +56,11 @@ export function odinFeeds(x: Float32Array, n: number, epsilons: number[], size: 
 export const oneEpsilon = [EPSILON];
 export const sweep = SWEEP;
 
-/** Seconds per run, from repeating it for at least MIN_MS. */
+/** Seconds per run, from repeating it for at least MIN_MS, after IDLE_MS with nothing running. */
 async function perRun(run: () => Promise<unknown>): Promise<number> {
+  // onnxruntime's spinning threads (the plain model's, by default) keep spinning for a while after a run returns and
+  // took a core from the next timing: ODIN timed right after the plain model read 0.255 for WRN-16-4, 0.317 after a pause.
+  await sleep(IDLE_MS);
   const start = performance.now();
   let runs = 0;
   do {
@@ -139,7 +144,7 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×size×size images, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
-      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms, plain, ODIN and ODIN with spinning threads alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
+      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms after ${IDLE_MS} ms idle, plain, ODIN and ODIN with spinning threads alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
     line(header),
     ...body.map(line),
   ].join('\n');

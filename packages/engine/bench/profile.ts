@@ -48,8 +48,14 @@ interface TraceEvent {
 const toOrt = (feeds: Record<string, HostTensor>) =>
   Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.data instanceof Float32Array ? 'float32' : 'int64', t.data, t.dims)]));
 
-/** Each node's fastest kernel time (µs) over `runs` profiled runs after `warmup` left-out ones. */
-export async function profileNodes(bytes: Uint8Array, feeds: Record<string, HostTensor>, tag: string, runs: number, warmup: number): Promise<Map<string, { op: string; us: number }>> {
+interface Profiled {
+  run(): Promise<unknown>;
+  /** Each node's fastest kernel time (µs) over the runs after the first `warmup`. */
+  fastest(warmup: number): Promise<Map<string, { op: string; us: number }>>;
+}
+
+/** A profiling session over `bytes`, fed `feeds` on each run. */
+async function profiled(bytes: Uint8Array, feeds: Record<string, HostTensor>, tag: string): Promise<Profiled> {
   const prefix = join(tmpdir(), `odin-profile-${tag.replace(/\W/g, '-')}-${process.pid}`);
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
@@ -60,26 +66,30 @@ export async function profileNodes(bytes: Uint8Array, feeds: Record<string, Host
     profileFilePrefix: prefix,
   });
   const ortFeeds = toOrt(feeds);
-  for (let i = 0; i < warmup + runs; i++) await session.run(ortFeeds);
-  // onnxruntime-node writes the trace as <prefix>_<timestamp>.json and does not return its name.
-  session.endProfiling();
-  await session.release();
-  const name = readdirSync(tmpdir()).find((f) => f.startsWith(basename(prefix)) && f.endsWith('.json'));
-  if (!name) throw new Error(`onnxruntime wrote no profile next to ${prefix}`);
-  const file = join(tmpdir(), name);
-  const events = JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[];
-  rmSync(file, { force: true });
-  const runStarts = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
-  const measuredFrom = runStarts[warmup] ?? 0;
-  // The fastest run of each node: on a shared machine the minimum is robust to preemption, a sum is not.
-  const fastest = new Map<string, { op: string; us: number }>();
-  for (const e of events) {
-    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || e.ts < measuredFrom) continue;
-    const node = e.name.slice(0, -'_kernel_time'.length);
-    const prev = fastest.get(node);
-    if (!prev || e.dur < prev.us) fastest.set(node, { op: e.args.op_name, us: e.dur });
-  }
-  return fastest;
+  return {
+    run: () => session.run(ortFeeds),
+    async fastest(warmup) {
+      // onnxruntime-node writes the trace as <prefix>_<timestamp>.json and does not return its name.
+      session.endProfiling();
+      await session.release();
+      const name = readdirSync(tmpdir()).find((f) => f.startsWith(basename(prefix)) && f.endsWith('.json'));
+      if (!name) throw new Error(`onnxruntime wrote no profile next to ${prefix}`);
+      const file = join(tmpdir(), name);
+      const events = JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[];
+      rmSync(file, { force: true });
+      const runStarts = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
+      const measuredFrom = runStarts[warmup] ?? 0;
+      // The fastest run of each node: on a shared machine the minimum is robust to preemption, a sum is not.
+      const fastest = new Map<string, { op: string; us: number }>();
+      for (const e of events) {
+        if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || e.ts < measuredFrom) continue;
+        const node = e.name.slice(0, -'_kernel_time'.length);
+        const prev = fastest.get(node);
+        if (!prev || e.dur < prev.us) fastest.set(node, { op: e.args.op_name, us: e.dur });
+      }
+      return fastest;
+    },
+  };
 }
 
 function sumByOp(nodes: Map<string, { op: string; us: number }>): Record<string, number> {
@@ -111,12 +121,19 @@ export async function profileOdin(net: BenchNet, { epsilons = 1, provider = 'cpu
   const size = net.size;
   const x = images(BATCH, size);
   const plainFeeds = { [net.input]: { data: x.subarray(0, forwardBatch * 3 * size * size), dims: [forwardBatch, 3, size, size] } };
-  const forwardByOp = sumByOp(await profileNodes(forward, plainFeeds, `${net.name}-forward`, runs, warmup));
-  // The forward pass's kernel time for the ODIN graph's batch.
-  const perImage = (n / forwardBatch) * total(forwardByOp);
   // A graph compiled for batch 1 takes one ε per run: its sweep is `epsilons` runs of one.
   const fixed = report.batch.mode === 'fixed';
-  const fastest = await profileNodes(odin, odinFeeds(x, n, epsilons === 1 || fixed ? oneEpsilon : sweep.slice(0, epsilons), size), `${net.name}-odin`, runs, warmup);
+  const plain = await profiled(forward, plainFeeds, `${net.name}-forward`);
+  const graph = await profiled(odin, odinFeeds(x, n, epsilons === 1 || fixed ? oneEpsilon : sweep.slice(0, epsilons), size), `${net.name}-odin`);
+  // Alternating, so that both see the same moments of a shared machine.
+  for (let i = 0; i < warmup + runs; i++) {
+    await plain.run();
+    await graph.run();
+  }
+  const forwardByOp = sumByOp(await plain.fastest(warmup));
+  // The forward pass's kernel time for the ODIN graph's batch.
+  const perImage = (n / forwardBatch) * total(forwardByOp);
+  const fastest = await graph.fastest(warmup);
   const byOp = new Map<string, { us: number; calls: number }>();
   const byPart: Record<string, number> = {};
   const byPartOp: Record<string, Record<string, number>> = {};

@@ -144,7 +144,7 @@ export function formatSustained(rows: SustainedRow[], provider: Provider, load: 
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [
     `ODIN (compiled for ${provider}) on onnxruntime-node CPU, ${THREADS} threads, 3×size×size images, batch ${BATCH} (forward/ODIN where a net's export fixes the batch at 1); ` +
-      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms after ${IDLE_MS} ms idle, plain, ODIN and ODIN with spinning threads alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs); load average ${load}`,
+      `sustained: each timing repeats its run for ≥ ${MIN_MS} ms after ${IDLE_MS} ms idle, plain, ODIN and ODIN with spinning threads alternate, medians of ${ROUNDS}; kernel time from onnxruntime's profiler (each node's fastest of 7 runs, plain and ODIN profiled alternately); load average ${load}`,
     line(header),
     ...body.map(line),
   ].join('\n');

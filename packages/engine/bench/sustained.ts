@@ -1,5 +1,6 @@
 // Benchmark: sustained throughput of ODIN (one ε and the 21-ε sweep) against the plain forward pass, per net, on
-// onnxruntime-node CPU. Each timing repeats its run for at least MIN_MS; plain and ODIN alternate; medians of ROUNDS.
+// onnxruntime-node CPU. Each timing starts after IDLE_MS idle and repeats its run for at least MIN_MS; plain, ODIN and
+// ODIN with spinning threads alternate; medians of ROUNDS.
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
 import { nodeRuntime } from '../src/runtime/node.ts';

@@ -90,7 +90,8 @@ describe('odin eval --spin', () => {
     const args = ['eval', '--model', path, '--input', 'x', '--in', 'uniform:30:1', '--out', 'gaussian:30:2', '--threads', '2', '--json', '--no-progress'];
     const [sleeping, spinning] = [odin(...args), odin(...args, '--spin')];
     expect(spinning.status, spinning.stderr).toBe(0);
-    expect(JSON.parse(spinning.stdout).results).toEqual(JSON.parse(sleeping.stdout).results);
-    expect(JSON.parse(spinning.stdout).results).toBeDefined();
+    const results = JSON.parse(spinning.stdout).results;
+    expect(results).toBeDefined();
+    expect(results).toEqual(JSON.parse(sleeping.stdout).results);
   });
 });

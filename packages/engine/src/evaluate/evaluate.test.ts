@@ -14,7 +14,7 @@ import { compileOdin } from '../odin/compile.ts';
 import { mulberry32 } from '../preprocess/random.ts';
 import type { Dataset } from '../preprocess/types.ts';
 import { nodeRuntime } from '../runtime/node.ts';
-import type { HostTensor, Runtime } from '../runtime/session.ts';
+import type { HostTensor, Runtime, SessionOptions } from '../runtime/session.ts';
 import { mlp } from '../train/architectures.ts';
 import { CancelledError, DEFAULT_EPSILONS, DEFAULT_TEMPERATURES, ProgressTracker, chooseSetting, evaluate, inputDims, jobsFromCheckpoints, scoreDataset } from './index.ts';
 import type { EvaluateOptions, EvaluateResult, GridCell, Progress, ScoreCheckpoint, ScoreJobs, SetScores } from './index.ts';
@@ -81,12 +81,14 @@ interface RunRecord {
   epsilons: number;
 }
 
-/** nodeRuntime with every session.run() recorded: a real session underneath, counted. */
-function countingRuntime(): { runtime: Runtime; runs: RunRecord[] } {
+/** nodeRuntime with every session's options and every session.run() recorded: a real session underneath, counted. */
+function countingRuntime(): { runtime: Runtime; runs: RunRecord[]; sessions: SessionOptions[] } {
   const runs: RunRecord[] = [];
+  const sessions: SessionOptions[] = [];
   const runtime: Runtime = {
     backends: nodeRuntime.backends,
     async createSession(bytes, options) {
+      sessions.push(options);
       const s = await nodeRuntime.createSession(bytes, options);
       return {
         backend: s.backend,
@@ -100,7 +102,7 @@ function countingRuntime(): { runtime: Runtime; runs: RunRecord[] } {
       };
     },
   };
-  return { runtime, runs };
+  return { runtime, runs, sessions };
 }
 
 /** Runs the compiled graph once on all `pixels` (N·64 floats) in one batch: an independent computation of the scores. */
@@ -135,16 +137,23 @@ function expectClose(actual: number[], expected: number[], tol = 1e-6) {
 const outcome = (r: EvaluateResult) => ({ in: r.in, nIn: r.nIn, accuracy: r.accuracy, results: r.results, scores: r.scores });
 
 async function run(extra: Partial<EvaluateOptions> = {}) {
-  const { runtime, runs } = countingRuntime();
+  const { runtime, runs, sessions } = countingRuntime();
   const progress: Progress[] = [];
   const result = await evaluate({ model, ...(await sets()), runtime, backend: 'cpu', batchSize: BATCH, threads: 1, onProgress: (p) => progress.push(p), ...extra });
-  return { result, runs, progress };
+  return { result, runs, progress, sessions };
 }
 
 describe('evaluate: fixed T and ε', () => {
   let base: Awaited<ReturnType<typeof run>>;
   beforeAll(async () => {
     base = await run();
+  });
+
+  it('opens its session with sleeping threads unless asked to spin, and spinning changes no score', async () => {
+    expect(base.sessions.map((o) => o.spin)).toEqual([undefined]);
+    const spinning = await run({ spin: true });
+    expect(spinning.sessions.map((o) => o.spin)).toEqual([true]);
+    expect(outcome(spinning.result)).toEqual(outcome(base.result));
   });
 
   it('uses T = 1000 and ε = 0.0014 by default and scores every image with no split', () => {

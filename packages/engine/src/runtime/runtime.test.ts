@@ -1,10 +1,10 @@
 // Runtime adapters: one contract over onnxruntime-node and onnxruntime-web, and clear errors for missing backends.
+import type { InferenceSession } from 'onnxruntime-common';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../graph/builder.ts';
 import { emptyGraph } from '../graph/ir.ts';
 import { newModel, writeModel } from '../graph/onnx-io.ts';
-import * as ort from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-common';
 import { nodeRuntime } from './node.ts';
 import { BackendUnavailableError, createOrtSession } from './session.ts';
 import { webRuntime } from './web.ts';
